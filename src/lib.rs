@@ -8,3 +8,4 @@ pub mod cloud;
 pub mod lab;
 pub mod logging;
 pub mod model;
+pub mod policy;

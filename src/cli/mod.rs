@@ -2,6 +2,7 @@
 
 pub mod inventory;
 pub mod lab;
+pub mod policy_check;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -76,6 +77,11 @@ pub enum Command {
     Lab {
         #[command(subcommand)]
         command: lab::LabCommand,
+    },
+    /// Judge a policy document offline, before you apply it.
+    Policy {
+        #[command(subcommand)]
+        command: policy_check::PolicyCommand,
     },
 }
 
@@ -223,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
     match cli.command {
         Some(Command::Inventory(args)) => inventory::run(&cli.global, args).await,
         Some(Command::Lab { command }) => lab::run(&cli.global, command).await,
+        Some(Command::Policy { command }) => policy_check::run(command),
         Some(Command::Demo) | None => Err(Fatal {
             message: "the interactive console is not built yet".into(),
             hint: Some("try `vigil --demo inventory`".into()),

@@ -44,13 +44,13 @@ impl Lab {
                     b.name
                 )));
             }
-            if let Some(l) = &b.logging {
-                if !self.buckets.iter().any(|t| t.name == l.target_bucket) {
-                    return Err(LabError::Invalid(format!(
-                        "bucket {} logs to {}, which the lab does not define",
-                        b.name, l.target_bucket
-                    )));
-                }
+            if let Some(l) = &b.logging
+                && !self.buckets.iter().any(|t| t.name == l.target_bucket)
+            {
+                return Err(LabError::Invalid(format!(
+                    "bucket {} logs to {}, which the lab does not define",
+                    b.name, l.target_bucket
+                )));
             }
             for g in &b.grants {
                 if g.canonical_id.is_some() == g.group.is_some() {
@@ -59,13 +59,13 @@ impl Lab {
                         b.name
                     )));
                 }
-                if let Some(group) = &g.group {
-                    if group_uri(group).is_none() {
-                        return Err(LabError::Invalid(format!(
-                            "bucket {}: unknown ACL group {group}",
-                            b.name
-                        )));
-                    }
+                if let Some(group) = &g.group
+                    && group_uri(group).is_none()
+                {
+                    return Err(LabError::Invalid(format!(
+                        "bucket {}: unknown ACL group {group}",
+                        b.name
+                    )));
                 }
             }
         }

@@ -73,14 +73,14 @@ impl AwsCloud {
             Ok(v) => return Facet::Present(v),
             Err(e) => classify(&e),
         };
-        if let Failure::WrongRegion(Some(actual)) = &failure {
-            if actual != region {
-                let _permit = self.permit().await;
-                return match call(self.s3_for(actual)).await {
-                    Ok(v) => Facet::Present(v),
-                    Err(e) => facet_from_failure(&classify(&e)),
-                };
-            }
+        if let Failure::WrongRegion(Some(actual)) = &failure
+            && actual != region
+        {
+            let _permit = self.permit().await;
+            return match call(self.s3_for(actual)).await {
+                Ok(v) => Facet::Present(v),
+                Err(e) => facet_from_failure(&classify(&e)),
+            };
         }
         facet_from_failure(&failure)
     }

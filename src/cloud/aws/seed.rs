@@ -92,23 +92,27 @@ pub async fn seed(
 pub fn generated_bucket(i: usize) -> BucketDef {
     let mut text = format!(
         "name = \"vigil-bench-{i:05}\"\nregion = \"{}\"\npurpose = \"generated\"\n",
-        if i % 3 == 0 { "eu-west-1" } else { "us-east-1" }
+        if i.is_multiple_of(3) {
+            "eu-west-1"
+        } else {
+            "us-east-1"
+        }
     );
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         text.push_str("encryption = { algorithm = \"AES256\" }\n");
     }
     if i % 4 == 1 {
         text.push_str("versioning = \"Enabled\"\n");
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         text.push_str("policy = '''{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::${bucket}/*\"}]}'''\n");
     }
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         text.push_str("acl = \"public-read\"\n");
     } else {
         text.push_str("public_access_block = { block_public_acls = true, ignore_public_acls = true, block_public_policy = true, restrict_public_buckets = true }\n");
     }
-    if i % 6 == 0 {
+    if i.is_multiple_of(6) {
         text.push_str("tags = { team = \"bench\" }\n");
     }
     // The text above is fixed and well-formed; a failure would be a bug here.
@@ -134,10 +138,10 @@ async fn seed_bucket(
     if b.object_lock.is_some() {
         create = create.object_lock_enabled_for_bucket(true);
     }
-    if let Err(e) = create.send().await {
-        if !already_exists(&e) {
-            return Err(err(format!("CreateBucket {name}"), e));
-        }
+    if let Err(e) = create.send().await
+        && !already_exists(&e)
+    {
+        return Err(err(format!("CreateBucket {name}"), e));
     }
 
     // Policy (or none).
@@ -519,17 +523,17 @@ async fn seed_iam(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Resul
             .policy_document(lab.expand(&p.document))
             .send()
             .await;
-        if let Err(e) = r {
-            if !already_exists(&e) {
-                return Err(err(format!("CreatePolicy {}", p.name), e));
-            }
+        if let Err(e) = r
+            && !already_exists(&e)
+        {
+            return Err(err(format!("CreatePolicy {}", p.name), e));
         }
     }
     for g in &lab.iam.groups {
-        if let Err(e) = iam.create_group().group_name(&g.name).send().await {
-            if !already_exists(&e) {
-                return Err(err(format!("CreateGroup {}", g.name), e));
-            }
+        if let Err(e) = iam.create_group().group_name(&g.name).send().await
+            && !already_exists(&e)
+        {
+            return Err(err(format!("CreateGroup {}", g.name), e));
         }
         for a in &g.attached {
             iam.attach_group_policy()
@@ -564,10 +568,10 @@ async fn seed_iam(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Resul
                     })?,
             );
         }
-        if let Err(e) = create.send().await {
-            if !already_exists(&e) {
-                return Err(err(format!("CreateUser {name}"), e));
-            }
+        if let Err(e) = create.send().await
+            && !already_exists(&e)
+        {
+            return Err(err(format!("CreateUser {name}"), e));
         }
         for g in &u.groups {
             iam.add_user_to_group()
@@ -603,10 +607,9 @@ async fn seed_iam(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Resul
                 .password(password)
                 .send()
                 .await
+                && !already_exists(&e)
             {
-                if !already_exists(&e) {
-                    return Err(err(format!("CreateLoginProfile {name}"), e));
-                }
+                return Err(err(format!("CreateLoginProfile {name}"), e));
             }
         }
         if u.mfa {
@@ -721,10 +724,10 @@ async fn seed_logs(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Resu
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0);
     for g in &lab.log_groups {
-        if let Err(e) = logs.create_log_group().log_group_name(&g.name).send().await {
-            if !already_exists(&e) {
-                return Err(err(format!("CreateLogGroup {}", g.name), e));
-            }
+        if let Err(e) = logs.create_log_group().log_group_name(&g.name).send().await
+            && !already_exists(&e)
+        {
+            return Err(err(format!("CreateLogGroup {}", g.name), e));
         }
         if let Some(days) = g.retention_days {
             logs.put_retention_policy()
@@ -740,10 +743,9 @@ async fn seed_logs(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Resu
             .log_stream_name(&g.stream)
             .send()
             .await
+            && !already_exists(&e)
         {
-            if !already_exists(&e) {
-                return Err(err(format!("CreateLogStream {}", g.name), e));
-            }
+            return Err(err(format!("CreateLogStream {}", g.name), e));
         }
         // Events only once: a second seed must not duplicate them.
         let present = logs

@@ -1,0 +1,39 @@
+//! The IAM policy language: parsing exactly as AWS accepts it, an evaluator
+//! (explicit deny, then allow, then implicit deny), and the analyses built on
+//! it. Pure code: no I/O. Every input string may be attacker-written; nothing
+//! here panics on input, recursion is bounded by serde_json's depth limit, and
+//! wildcard matching never backtracks exponentially.
+//!
+//! Entry points:
+//! - [`Policy::parse`] / [`Policy::from_value`];
+//! - [`evaluate`] a [`Request`] against policies;
+//! - [`analyze_bucket`] (publicity, transport, external access),
+//!   [`analyze_trust`] (who can assume, MFA), [`analyze_identity`]
+//!   (admin-equivalence, privilege escalation).
+
+#![deny(missing_docs)]
+
+pub mod access;
+pub mod arn;
+pub mod bucket;
+pub mod condition;
+pub mod document;
+pub mod eval;
+pub mod identity;
+pub mod public;
+pub mod s3_actions;
+pub mod scalar;
+pub mod transport;
+pub mod trust;
+pub mod wildcard;
+
+pub use access::{ExternalAccess, Scope, external_access};
+pub use bucket::{BucketReport, analyze_bucket};
+pub use condition::Context;
+pub use document::{Effect, Policy, PolicyError, Statement};
+pub use eval::{Decision, Evaluation, Request, RequestPrincipal, StatementRef, evaluate};
+pub use identity::{IdentityReport, NamedPolicy, PrivescMethod, analyze_identity};
+pub use public::{BucketInput, PublicVia, Publicity, bucket_publicity};
+pub use s3_actions::AccessKind;
+pub use transport::{TransportReport, insecure_transport};
+pub use trust::{TrustReport, analyze_trust};
