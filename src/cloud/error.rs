@@ -255,3 +255,87 @@ where
         e => e,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Unknown;
+    use aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn service_error(status: u16, code: &str) -> SdkError<GetBucketPolicyError, HttpResponse> {
+        let meta = ErrorMetadata::builder()
+            .code(code)
+            .message("from the service")
+            .build();
+        let status = StatusCode::try_from(status).expect("a valid status");
+        SdkError::service_error(
+            GetBucketPolicyError::generic(meta),
+            HttpResponse::new(status, SdkBody::empty()),
+        )
+    }
+
+    #[test]
+    fn not_configured_codes_are_absent_not_unknown() {
+        let f: Facet<()> = facet(Err(service_error(404, "NoSuchBucketPolicy")));
+        assert_eq!(f, Facet::Absent);
+        let f: Facet<()> = facet(Err(service_error(
+            404,
+            "ServerSideEncryptionConfigurationNotFoundError",
+        )));
+        assert_eq!(f, Facet::Absent);
+    }
+
+    #[test]
+    fn access_denied_is_unknown_never_a_pass() {
+        let f: Facet<()> = facet(Err(service_error(403, "AccessDenied")));
+        match f {
+            Facet::Unknown(u) => assert_eq!(u.reason, UnknownReason::AccessDenied),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn throttling_after_retries_is_unknown_throttled() {
+        for (status, code) in [
+            (503, "SlowDown"),
+            (400, "ThrottlingException"),
+            (429, "TooManyRequestsException"),
+        ] {
+            let f: Facet<()> = facet(Err(service_error(status, code)));
+            match f {
+                Facet::Unknown(u) => assert_eq!(u.reason, UnknownReason::Throttled, "{code}"),
+                other => panic!("{code}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unimplemented_and_other_errors_are_unknown_with_the_code() {
+        let f: Facet<()> = facet(Err(service_error(501, "NotImplemented")));
+        assert!(matches!(
+            f,
+            Facet::Unknown(Unknown {
+                reason: UnknownReason::NotImplemented,
+                ..
+            })
+        ));
+        let f: Facet<()> = facet(Err(service_error(500, "InternalError")));
+        match f {
+            Facet::Unknown(u) => {
+                assert_eq!(u.reason, UnknownReason::Other);
+                assert!(u.detail.contains("InternalError"), "{}", u.detail);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn expired_token_stops_the_command_with_advice() {
+        let e: CloudError = classify(&service_error(400, "ExpiredToken")).into();
+        assert!(matches!(e, CloudError::Expired(_)));
+        assert!(e.advice().contains("refresh"));
+    }
+}
