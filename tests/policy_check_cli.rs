@@ -33,6 +33,14 @@ fn write(dir: &Path, name: &str, v: &Value) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// A case field, the CLI flag that takes it, a file name, and its AWS CLI shape.
+type OptionalInput = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Value) -> Value,
+);
+
 #[test]
 fn bucket_public_cases_through_the_cli() {
     for (name, case) in cases("bucket_public") {
@@ -53,28 +61,26 @@ fn bucket_public_cases_through_the_cli() {
             "policy", "check", &policy, "--as", "bucket", "--format", "json",
         ]);
         cmd.args(["--account", input["account_id"].as_str().unwrap()]);
-        if let Some(grants) = input.get("acl_grants").filter(|g| !g.is_null()) {
-            cmd.args([
+        // Each optional input goes to the CLI in the shape the AWS CLI prints it.
+        let optional: [OptionalInput; 3] = [
+            (
+                "acl_grants",
                 "--acl",
-                &write(
-                    dir.path(),
-                    "acl.json",
-                    &serde_json::json!({"Grants": grants}),
-                ),
-            ]);
-        }
-        if let Some(b) = input.get("bucket_bpa").filter(|g| !g.is_null()) {
-            cmd.args([
+                "acl.json",
+                |g| serde_json::json!({"Grants": g}),
+            ),
+            (
+                "bucket_bpa",
                 "--bucket-bpa",
-                &write(
-                    dir.path(),
-                    "bbpa.json",
-                    &serde_json::json!({"PublicAccessBlockConfiguration": b}),
-                ),
-            ]);
-        }
-        if let Some(b) = input.get("account_bpa").filter(|g| !g.is_null()) {
-            cmd.args(["--account-bpa", &write(dir.path(), "abpa.json", b)]);
+                "bbpa.json",
+                |b| serde_json::json!({"PublicAccessBlockConfiguration": b}),
+            ),
+            ("account_bpa", "--account-bpa", "abpa.json", |b| b.clone()),
+        ];
+        for (field, flag, file, shape) in optional {
+            if let Some(v) = input.get(field).filter(|v| !v.is_null()) {
+                cmd.args([flag, &write(dir.path(), file, &shape(v))]);
+            }
         }
         if let Some(o) = input.get("object_ownership").and_then(Value::as_str) {
             cmd.args([

@@ -70,12 +70,7 @@ mod tests {
     use super::*;
     use crate::policy::Policy;
 
-    fn policy(statements: &str) -> Policy {
-        Policy::parse(&format!(
-            r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
-        ))
-        .unwrap()
-    }
+    use crate::policy::test_support::policy;
 
     fn input(p: Option<&Policy>) -> BucketInput<'_> {
         BucketInput {

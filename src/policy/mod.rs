@@ -37,3 +37,17 @@ pub use public::{BucketInput, PublicVia, Publicity, bucket_publicity};
 pub use s3_actions::AccessKind;
 pub use transport::{TransportReport, insecure_transport};
 pub use trust::{TrustReport, analyze_trust};
+
+/// Helpers shared by the engine's unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Policy;
+
+    /// A 2012-10-17 policy holding the given statement objects.
+    pub(crate) fn policy(statements: &str) -> Policy {
+        Policy::parse(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
+        ))
+        .expect("test policy parses")
+    }
+}

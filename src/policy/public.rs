@@ -358,12 +358,7 @@ mod tests {
     use super::*;
     use crate::model::s3::Grantee;
 
-    fn policy(statements: &str) -> Policy {
-        Policy::parse(&format!(
-            r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
-        ))
-        .unwrap()
-    }
+    use crate::policy::test_support::policy;
 
     fn star_with(cond: &str) -> Policy {
         policy(&format!(
