@@ -9,3 +9,4 @@ pub mod lab;
 pub mod logging;
 pub mod model;
 pub mod policy;
+pub mod rules;

@@ -4,6 +4,7 @@
 //! (`cloud::demo`), and checked by the tests.
 
 pub mod definition;
+pub mod materialise;
 
 use crate::model::s3::{
     ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Grantee, LOG_DELIVERY_URI,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod facet;
+pub mod finding;
 pub mod iam;
 pub mod logs;
 pub mod s3;

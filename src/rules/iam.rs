@@ -1,0 +1,6 @@
+//! IAM rules.
+
+use super::Rule;
+
+/// The IAM catalogue.
+pub static RULES: &[Rule] = &[];

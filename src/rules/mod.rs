@@ -1,0 +1,206 @@
+//! The check catalogue. A rule is data (id, title, severity, framework
+//! controls, the remediation that fixes it) plus a pure function from what
+//! was read to a verdict. Adding a rule touches one file: `s3.rs` or `iam.rs`.
+
+pub mod iam;
+pub mod s3;
+
+use serde::Serialize;
+
+use crate::model::finding::{Evidence, Finding, Severity, Status};
+use crate::model::iam::IamInventory;
+use crate::model::s3::{Bucket, PublicAccessBlock};
+use crate::model::{Facet, Inventory, Unknown};
+
+/// Which part of the account a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    S3,
+    Iam,
+}
+
+/// What one check concluded before it is stamped with the rule's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: Status,
+    pub reason: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Verdict {
+    pub fn fail(reason: impl Into<String>, evidence: Vec<Evidence>) -> Self {
+        Verdict {
+            status: Status::Fail,
+            reason: Some(reason.into()),
+            evidence,
+        }
+    }
+
+    pub fn pass(reason: impl Into<String>, evidence: Vec<Evidence>) -> Self {
+        Verdict {
+            status: Status::Pass,
+            reason: Some(reason.into()),
+            evidence,
+        }
+    }
+
+    /// A needed facet could not be read: never a pass.
+    pub fn unknown(what: &str, why: &Unknown) -> Self {
+        Verdict {
+            status: Status::Unknown,
+            reason: Some(format!("{what} unknown: {why}")),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+/// The facts a bucket rule may use.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketContext<'a> {
+    pub bucket: &'a Bucket,
+    pub account_id: &'a str,
+    pub account_public_access_block: &'a Facet<PublicAccessBlock>,
+    /// Names of buckets that receive CloudTrail logs (from bucket policies
+    /// granting `cloudtrail.amazonaws.com`), for `s3-trail-bucket-exposed`.
+    pub trail_buckets: &'a [String],
+}
+
+/// The facts an account-level rule may use.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountContext<'a> {
+    pub account_id: &'a str,
+    pub region: &'a str,
+    pub account_public_access_block: &'a Facet<PublicAccessBlock>,
+    pub iam: &'a Facet<IamInventory>,
+    /// Milliseconds since the epoch, for age rules.
+    pub now_ms: i64,
+}
+
+/// How a rule is evaluated.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per bucket; `None` when the rule does not apply to this bucket.
+    Bucket(fn(&BucketContext<'_>) -> Option<Verdict>),
+    /// Once per account: findings for the account or its principals.
+    Account(fn(&AccountContext<'_>) -> Vec<(String, Verdict)>),
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Check::Bucket(_) => "Check::Bucket",
+            Check::Account(_) => "Check::Account",
+        })
+    }
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Rule {
+    /// Stable id, e.g. `s3-public-read`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub service: Service,
+    /// Framework controls: `CIS-AWS-3.0:…`, `CIS-AWS-4.0:…`, `FSBP:S3.x`.
+    pub frameworks: &'static [&'static str],
+    /// The remediation id that fixes it.
+    pub remediation: Option<&'static str>,
+    #[serde(skip)]
+    pub check: Check,
+}
+
+impl Rule {
+    /// Stamp a verdict with this rule's data.
+    pub fn finding(&self, resource: &str, region: &str, v: Verdict) -> Finding {
+        Finding {
+            rule: self.id.to_string(),
+            resource: resource.to_string(),
+            region: region.to_string(),
+            severity: self.severity,
+            status: v.status,
+            reason: v.reason,
+            evidence: v.evidence,
+            remediation: self.remediation.map(str::to_string),
+            frameworks: self.frameworks.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// Every rule, S3 first.
+pub fn catalogue() -> Vec<&'static Rule> {
+    s3::RULES.iter().chain(iam::RULES.iter()).collect()
+}
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    catalogue().into_iter().find(|r| r.id == id)
+}
+
+/// Buckets that receive CloudTrail logs: their policy lets
+/// `cloudtrail.amazonaws.com` write.
+pub fn trail_buckets(buckets: &[Bucket]) -> Vec<String> {
+    buckets
+        .iter()
+        .filter(|b| {
+            b.policy
+                .present()
+                .is_some_and(|p| p.contains("cloudtrail.amazonaws.com"))
+        })
+        .map(|b| b.name.clone())
+        .collect()
+}
+
+/// Every bucket rule on one bucket.
+pub fn evaluate_bucket(ctx: &BucketContext<'_>) -> Vec<Finding> {
+    let region = ctx
+        .bucket
+        .region
+        .present()
+        .map(String::as_str)
+        .unwrap_or("");
+    let arn = ctx.bucket.arn();
+    catalogue()
+        .into_iter()
+        .filter_map(|rule| match rule.check {
+            Check::Bucket(f) => f(ctx).map(|v| rule.finding(&arn, region, v)),
+            Check::Account(_) => None,
+        })
+        .collect()
+}
+
+/// Every account-level rule.
+pub fn evaluate_account(ctx: &AccountContext<'_>) -> Vec<Finding> {
+    catalogue()
+        .into_iter()
+        .flat_map(|rule| match rule.check {
+            Check::Account(f) => f(ctx)
+                .into_iter()
+                .map(|(resource, v)| rule.finding(&resource, ctx.region, v))
+                .collect(),
+            Check::Bucket(_) => Vec::new(),
+        })
+        .collect()
+}
+
+/// Every rule on a whole inventory, in catalogue order per resource.
+pub fn evaluate(inventory: &Inventory, now_ms: i64) -> Vec<Finding> {
+    let trail = trail_buckets(&inventory.buckets);
+    let mut out = evaluate_account(&AccountContext {
+        account_id: &inventory.account.account_id,
+        region: &inventory.account.region,
+        account_public_access_block: &inventory.account_public_access_block,
+        iam: &inventory.iam,
+        now_ms,
+    });
+    for bucket in &inventory.buckets {
+        out.extend(evaluate_bucket(&BucketContext {
+            bucket,
+            account_id: &inventory.account.account_id,
+            account_public_access_block: &inventory.account_public_access_block,
+            trail_buckets: &trail,
+        }));
+    }
+    out
+}
