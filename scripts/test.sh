@@ -37,4 +37,9 @@ export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL || true
 echo "test.sh: test server on $VIGIL_TEST_ENDPOINT" >&2
 
-cargo test --all-targets "$@"
+# With arguments (e.g. `--test lab_on_server`), run just those tests.
+if [ "$#" -gt 0 ]; then
+  cargo test "$@"
+else
+  cargo test --all-targets
+fi

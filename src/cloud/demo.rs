@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use super::{BucketListing, Cloud, CloudError, LogQuery};
 use crate::lab::{self, Lab};
+use crate::model::change::Change;
 use crate::model::iam::*;
 use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
 use crate::model::s3::*;
@@ -167,5 +168,124 @@ impl Cloud for DemoCloud {
                 .collect(),
             next_token: None,
         })
+    }
+
+    async fn apply(&self, change: &Change) -> Result<(), CloudError> {
+        let account_id = self.account_id.clone();
+        let mut state = self.state();
+        if let Change::AccountPublicAccessBlock { value, .. } = change {
+            state.account_public_access_block = facet(value.clone());
+            return Ok(());
+        }
+        if let Some(name) = change.bucket() {
+            let bucket = state
+                .buckets
+                .get_mut(name)
+                .ok_or_else(|| no_such_bucket(name))?;
+            apply_to_bucket(bucket, change, &account_id);
+            return Ok(());
+        }
+        apply_to_iam(&mut state.iam, change)
+    }
+}
+
+fn facet<T>(value: Option<T>) -> Facet<T> {
+    value.map_or(Facet::Absent, Facet::Present)
+}
+
+fn no_such_bucket(name: &str) -> CloudError {
+    CloudError::Other(format!("NoSuchBucket: the bucket {name} does not exist"))
+}
+
+/// What S3 would store for each bucket write.
+fn apply_to_bucket(bucket: &mut Bucket, change: &Change, account_id: &str) {
+    match change {
+        Change::BucketPublicAccessBlock { value, .. } => {
+            bucket.public_access_block = facet(value.clone())
+        }
+        Change::BucketEncryption { value, .. } => bucket.encryption = facet(value.clone()),
+        Change::BucketPolicy { value, .. } => {
+            bucket.policy_status = match value {
+                Some(p) => lab::materialise::s3_policy_status(p, account_id),
+                None => Facet::Absent,
+            };
+            bucket.policy = facet(value.clone());
+        }
+        Change::BucketAcl { acl, .. } => bucket.acl = Facet::Present(acl.clone()),
+        Change::BucketOwnership { value, .. } => bucket.ownership = facet(value.clone()),
+        Change::BucketVersioning { status, .. } => {
+            let mfa_delete = bucket.versioning.present().is_some_and(|v| v.mfa_delete);
+            bucket.versioning = Facet::Present(Versioning {
+                status: *status,
+                mfa_delete,
+            });
+        }
+        Change::BucketLogging { value, .. } => bucket.logging = facet(value.clone()),
+        Change::AccountPublicAccessBlock { .. }
+        | Change::AccessKeyStatus { .. }
+        | Change::UserInlinePolicy { .. } => {}
+    }
+}
+
+/// What IAM would store for each IAM write.
+fn apply_to_iam(iam: &mut IamInventory, change: &Change) -> Result<(), CloudError> {
+    let no_such_user =
+        |u: &str| CloudError::Other(format!("NoSuchEntity: the user {u} cannot be found"));
+    match change {
+        Change::AccessKeyStatus {
+            user,
+            key_id,
+            status,
+        } => {
+            let u = iam
+                .users
+                .iter_mut()
+                .find(|x| &x.name == user)
+                .ok_or_else(|| no_such_user(user))?;
+            let key = match &mut u.access_keys {
+                Facet::Present(keys) => keys.iter_mut().find(|k| &k.id == key_id),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                CloudError::Other(format!(
+                    "NoSuchEntity: the access key {key_id} cannot be found"
+                ))
+            })?;
+            key.status = status.clone();
+            // The credential report numbers keys by creation order.
+            let position = match &u.access_keys {
+                Facet::Present(keys) => keys.iter().position(|k| &k.id == key_id),
+                _ => None,
+            };
+            if let (Some(i), Facet::Present(rows)) = (position, &mut iam.credential_report) {
+                if let Some(row) = rows.iter_mut().find(|r| r.get("user") == Some(user)) {
+                    row.insert(
+                        format!("access_key_{}_active", i + 1),
+                        (status == "Active").to_string(),
+                    );
+                }
+            }
+            Ok(())
+        }
+        Change::UserInlinePolicy {
+            user,
+            name,
+            document,
+        } => {
+            let u = iam
+                .users
+                .iter_mut()
+                .find(|x| &x.name == user)
+                .ok_or_else(|| no_such_user(user))?;
+            u.inline_policies.retain(|p| &p.name != name);
+            if let Some(doc) = document {
+                u.inline_policies.push(InlinePolicy {
+                    name: name.clone(),
+                    document: doc.clone(),
+                });
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }

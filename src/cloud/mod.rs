@@ -12,6 +12,7 @@ pub mod error;
 
 use async_trait::async_trait;
 
+use crate::model::change::Change;
 use crate::model::iam::IamInventory;
 use crate::model::logs::{LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
@@ -67,4 +68,8 @@ pub trait Cloud: Send + Sync {
 
     /// One page of events from a log group, oldest first.
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogEventPage, CloudError>;
+
+    /// Make one configuration write (what a remediation or an undo applies).
+    /// The caller reads the resource back afterwards to verify it.
+    async fn apply(&self, change: &Change) -> Result<(), CloudError>;
 }

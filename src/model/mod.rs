@@ -2,6 +2,7 @@
 //! No I/O and no decisions live here.
 
 pub mod account;
+pub mod change;
 pub mod facet;
 pub mod finding;
 pub mod iam;

@@ -4,6 +4,7 @@ mod iam;
 mod logs;
 mod s3;
 pub mod seed;
+mod write;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,7 @@ use tokio::sync::Semaphore;
 
 use super::error::{CloudError, fatal};
 use super::{BucketListing, Cloud, LogQuery};
+use crate::model::change::Change;
 use crate::model::iam::IamInventory;
 use crate::model::logs::{LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
@@ -270,5 +272,10 @@ impl Cloud for AwsCloud {
 
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogEventPage, CloudError> {
         logs::filter_events(self, query).await
+    }
+
+    async fn apply(&self, change: &Change) -> Result<(), CloudError> {
+        let _permit = self.permit().await;
+        write::apply(self, change).await
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn normalise_location(constraint: Option<&str>) -> String {
 impl AwsCloud {
     /// One S3 read against the bucket's region, bounded by the request
     /// permits, followed once to the right region on a 301 redirect.
-    async fn read_facet<T, E, F, Fut>(&self, region: &str, call: F) -> Facet<T>
+    pub(super) async fn read_facet<T, E, F, Fut>(&self, region: &str, call: F) -> Facet<T>
     where
         F: Fn(aws_sdk_s3::Client) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
