@@ -174,7 +174,7 @@ impl Cloud for DemoCloud {
         let account_id = self.account_id.clone();
         let mut state = self.state();
         if let Change::AccountPublicAccessBlock { value, .. } = change {
-            state.account_public_access_block = facet(value.clone());
+            state.account_public_access_block = facet(*value);
             return Ok(());
         }
         if let Some(name) = change.bucket() {
@@ -200,19 +200,17 @@ fn no_such_bucket(name: &str) -> CloudError {
 /// What S3 would store for each bucket write.
 fn apply_to_bucket(bucket: &mut Bucket, change: &Change, account_id: &str) {
     match change {
-        Change::BucketPublicAccessBlock { value, .. } => {
-            bucket.public_access_block = facet(value.clone())
-        }
+        Change::BucketPublicAccessBlock { value, .. } => bucket.public_access_block = facet(*value),
         Change::BucketEncryption { value, .. } => bucket.encryption = facet(value.clone()),
         Change::BucketPolicy { value, .. } => {
             bucket.policy_status = match value {
                 Some(p) => lab::materialise::s3_policy_status(p, account_id),
                 None => Facet::Absent,
             };
-            bucket.policy = facet(value.clone());
+            bucket.policy = facet(*value);
         }
         Change::BucketAcl { acl, .. } => bucket.acl = Facet::Present(acl.clone()),
-        Change::BucketOwnership { value, .. } => bucket.ownership = facet(value.clone()),
+        Change::BucketOwnership { value, .. } => bucket.ownership = facet(*value),
         Change::BucketVersioning { status, .. } => {
             let mfa_delete = bucket.versioning.present().is_some_and(|v| v.mfa_delete);
             bucket.versioning = Facet::Present(Versioning {
@@ -257,13 +255,13 @@ fn apply_to_iam(iam: &mut IamInventory, change: &Change) -> Result<(), CloudErro
                 Facet::Present(keys) => keys.iter().position(|k| &k.id == key_id),
                 _ => None,
             };
-            if let (Some(i), Facet::Present(rows)) = (position, &mut iam.credential_report) {
-                if let Some(row) = rows.iter_mut().find(|r| r.get("user") == Some(user)) {
-                    row.insert(
-                        format!("access_key_{}_active", i + 1),
-                        (status == "Active").to_string(),
-                    );
-                }
+            if let (Some(i), Facet::Present(rows)) = (position, &mut iam.credential_report)
+                && let Some(row) = rows.iter_mut().find(|r| r.get("user") == Some(user))
+            {
+                row.insert(
+                    format!("access_key_{}_active", i + 1),
+                    (status == "Active").to_string(),
+                );
             }
             Ok(())
         }
