@@ -207,7 +207,7 @@ fn apply_to_bucket(bucket: &mut Bucket, change: &Change, account_id: &str) {
                 Some(p) => lab::materialise::s3_policy_status(p, account_id),
                 None => Facet::Absent,
             };
-            bucket.policy = facet(*value);
+            bucket.policy = facet(value.clone());
         }
         Change::BucketAcl { acl, .. } => bucket.acl = Facet::Present(acl.clone()),
         Change::BucketOwnership { value, .. } => bucket.ownership = facet(*value),
