@@ -94,10 +94,10 @@ pub(super) async fn apply(cloud: &AwsCloud, change: &Change) -> Result<(), Cloud
             };
             let region = bucket_region(cloud, bucket).await?;
             let s3 = cloud.s3_for(&region);
-            bucket_write(&s3, bucket, change)
+            let label = format!("{call} {bucket}");
+            bucket_write(&s3, bucket, change, &label)
                 .await
-                .map_err(|e| CloudError::Other(format!("{call} {bucket}: {e}")))
-                .and_then(|r| r.map_err(|e| with_call(call, bucket, e)))
+                .map_err(|e| CloudError::Other(format!("{label}: {e}")))?
         }
     }
 }
@@ -119,13 +119,6 @@ async fn bucket_region(cloud: &AwsCloud, bucket: &str) -> Result<String, CloudEr
     }
 }
 
-fn with_call(call: &str, bucket: &str, e: CloudError) -> CloudError {
-    match e {
-        CloudError::Other(d) => CloudError::Other(format!("{call} {bucket}: {d}")),
-        other => other,
-    }
-}
-
 fn sdk<T, E>(r: Result<T, SdkError<E, HttpResponse>>, call: &str) -> Result<(), CloudError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -137,8 +130,7 @@ where
 /// `BuildError`; the outer result carries it, the inner one AWS's answer.
 type Built = Result<Result<(), CloudError>, aws_sdk_s3::error::BuildError>;
 
-async fn bucket_write(s3: &aws_sdk_s3::Client, bucket: &str, change: &Change) -> Built {
-    let call = change.api_call();
+async fn bucket_write(s3: &aws_sdk_s3::Client, bucket: &str, change: &Change, call: &str) -> Built {
     Ok(match change {
         Change::BucketPublicAccessBlock { value: Some(v), .. } => sdk(
             s3.put_public_access_block()
