@@ -1,5 +1,6 @@
 //! The command line: arguments, choosing the backend, headless subcommands.
 
+pub mod config;
 pub mod inventory;
 pub mod lab;
 pub mod policy_check;
