@@ -9,3 +9,12 @@ pub struct CallerIdentity {
     pub caller_arn: String,
     pub region: String,
 }
+
+/// The application name vigil gives the AWS SDK; AWS appends it to the
+/// user agent (`app/vigil`) of every request, so CloudTrail records of
+/// vigil's own calls can be told apart from an attacker's.
+pub const VIGIL_APP_NAME: &str = "vigil";
+
+/// Every role session vigil opens is named `vigil-<who>-<when>`; the tail
+/// recognises its own `AssumeRole` by this prefix and does not report it.
+pub const VIGIL_SESSION_PREFIX: &str = "vigil-";
