@@ -109,6 +109,24 @@ pub struct Provenance {
     pub chain: String,
 }
 
+impl Provenance {
+    /// Where the statement is, for evidence: `policy/NAME:Statement[0]`,
+    /// `inline/NAME:Statement[0]`, prefixed by `group/G/` when inherited.
+    pub fn path(&self) -> String {
+        let kind = match self.origin.attachment {
+            Attachment::Inline => "inline",
+            Attachment::Managed => "policy",
+        };
+        let group = self
+            .origin
+            .via_group
+            .as_ref()
+            .map(|g| format!("group/{g}/"))
+            .unwrap_or_default();
+        format!("{group}{kind}/{}:{}", self.origin.name, self.statement)
+    }
+}
+
 /// An identity policy of a principal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppliedPolicy {

@@ -57,7 +57,7 @@ pub(super) fn admin_equivalent(ctx: &AccountContext<'_>) -> Vec<(String, Verdict
                 perms
                     .admin_via
                     .iter()
-                    .map(|v| Evidence::at(format!("admin via {}", v.chain), v.statement.clone()))
+                    .map(|v| Evidence::at(format!("admin via {}", v.chain), v.path()))
                     .collect(),
             ),
             Fact::Known(perms) => Verdict::pass(
@@ -95,11 +95,16 @@ pub(super) fn privilege_escalation(ctx: &AccountContext<'_>) -> Vec<(String, Ver
                     .privilege_escalation
                     .iter()
                     .flat_map(|m| {
+                        let prefix = if m.actions.len() > 1 {
+                            format!("{}: ", m.method)
+                        } else {
+                            String::new()
+                        };
                         m.actions.iter().filter_map(move |a| {
                             a.allowed_by.first().map(|v| {
                                 Evidence::at(
-                                    format!("{}: {} via {}", m.method, a.action, v.chain),
-                                    v.statement.clone(),
+                                    format!("{prefix}{} via {}", a.action, v.chain),
+                                    v.path(),
                                 )
                             })
                         })

@@ -31,7 +31,8 @@ pub(super) fn no_mfa(ctx: &AccountContext<'_>) -> Vec<(String, Verdict)> {
             Fact::Known(false) => Verdict::fail(
                 "the root user signs in with a password alone: no MFA device is active",
                 vec![Evidence::at(
-                    "mfa_active: false (AccountMFAEnabled: 0)",
+                    "no MFA device is active for the root user (credential report mfa_active, \
+                     account summary AccountMFAEnabled)",
                     "credential_report.mfa_active",
                 )],
             ),
