@@ -354,6 +354,7 @@ fn account_verdict(bpa: Facet<PublicAccessBlock>) -> (String, Verdict) {
         account_public_access_block: &bpa,
         iam: &iam,
         now_ms: 0,
+        principals: &[],
     });
     assert_eq!(out.len(), 1);
     out.remove(0)
