@@ -68,7 +68,7 @@ fn document_verdict(s: &Subject<'_>) -> Option<(Severity, String)> {
     report.privilege_escalation.first().map(|m| {
         (
             Severity::High,
-            format!("allows privilege escalation ({})", m.name),
+            format!("allows privilege escalation ({})", m),
         )
     })
 }
