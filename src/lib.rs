@@ -10,3 +10,4 @@ pub mod logging;
 pub mod model;
 pub mod policy;
 pub mod rules;
+pub mod tui;

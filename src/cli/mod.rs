@@ -1,7 +1,9 @@
 //! The command line: arguments, choosing the backend, headless subcommands.
 
 pub mod config;
+pub mod console;
 pub mod inventory;
+pub mod keys;
 pub mod lab;
 pub mod policy_check;
 
@@ -57,6 +59,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Console theme: default, light, high-contrast, mono, or a theme file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
     /// AWS requests in flight at once.
     #[arg(long, global = true, default_value_t = 32, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=512))]
@@ -72,6 +78,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// The console on the embedded demo account (same as --demo).
     Demo,
+    /// Print the effective keymap (with your keymap.toml merged in).
+    Keys,
     /// Print the whole inventory (buckets, IAM, log groups) as JSON.
     Inventory(inventory::InventoryArgs),
     /// The lab account: a deliberately misconfigured account for testing.
@@ -231,10 +239,13 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Inventory(args)) => inventory::run(&cli.global, args).await,
         Some(Command::Lab { command }) => lab::run(&cli.global, command).await,
         Some(Command::Policy { command }) => policy_check::run(command),
-        Some(Command::Demo) | None => Err(Fatal {
-            message: "the interactive console is not built yet".into(),
-            hint: Some("try `vigil --demo inventory`".into()),
-        }),
+        Some(Command::Keys) => keys::run(&cli.global),
+        Some(Command::Demo) => {
+            let mut global = cli.global.clone();
+            global.demo = true;
+            console::run(&global).await
+        }
+        None => console::run(&cli.global).await,
     }
 }
 
