@@ -51,6 +51,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: load this lab file instead of the embedded one (for
+    /// tests that feed the console hostile or large accounts).
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub demo_lab: Option<std::path::PathBuf>,
+
     /// Never write: remediation actions are not even offered.
     #[arg(long, global = true)]
     pub readonly: bool,
@@ -139,6 +144,13 @@ pub fn now_ms() -> i64 {
 /// The backend the options ask for.
 pub async fn backend(global: &GlobalArgs) -> Result<Arc<dyn Cloud>, Fatal> {
     if global.demo {
+        if let Some(path) = &global.demo_lab {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Fatal::new(format!("cannot read {}: {e}", path.display())))?;
+            let lab = crate::lab::Lab::from_toml(&text)
+                .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
+            return Ok(Arc::new(DemoCloud::from_lab(&lab, now_ms())));
+        }
         return Ok(Arc::new(DemoCloud::embedded(now_ms())?));
     }
     Ok(Arc::new(aws(global).await?))

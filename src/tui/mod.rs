@@ -17,6 +17,7 @@ pub mod app;
 pub mod draw;
 pub mod event_loop;
 pub mod filter;
+pub mod headless;
 pub mod keymap;
 pub mod keys;
 pub mod message;

@@ -216,14 +216,11 @@ async fn poll_tail(s: Sources, tx: mpsc::Sender<Msg>) {
             .await;
         return;
     }
-    let status = format!(
-        "following {}",
-        groups
-            .iter()
-            .map(|g| crate::model::text::safe(g))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let status = groups
+        .iter()
+        .map(|g| crate::model::text::safe(g))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut from: Vec<i64> = vec![now_ms() - s.since_ms; groups.len()];
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut last_status = String::new();

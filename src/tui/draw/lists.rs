@@ -139,10 +139,10 @@ pub fn buckets(f: &mut Frame<'_>, area: Rect, app: &App) {
         t,
     );
     let widths = [
-        Constraint::Min(16),
+        Constraint::Min(14),
         Constraint::Length(9),
         Constraint::Length(7),
-        Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Length(4),
         Constraint::Length(6),
         Constraint::Length(4),

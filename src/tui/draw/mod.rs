@@ -183,6 +183,16 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
         app.tail.rows.len(),
         if app.tail.following { "●" } else { "‖" },
     );
+    // The breadcrumbs win: the progress shrinks to the scan alone, then to nothing.
+    let crumbs_width: usize = crumbs.iter().map(|s| s.width()).sum();
+    let room = (crumbs_line.width as usize).saturating_sub(crumbs_width + 1);
+    let progress = if progress.chars().count() <= room {
+        progress
+    } else if scan.chars().count() < room {
+        format!("{scan} ")
+    } else {
+        String::new()
+    };
     let pw = progress.chars().count() as u16;
     let [cl, cr] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(pw)]).areas(crumbs_line);
