@@ -90,6 +90,13 @@ pub fn parse_since(text: &str) -> Result<Duration, Fatal> {
 
 /// Open the console.
 pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
+    let config = config::load()?;
+    let keymap = keymap(&config, global.readonly)?;
+    let theme = theme(global, &config)?;
+    let since = match &config.tail.since {
+        Some(s) => parse_since(s)?,
+        None => Duration::from_secs(3600),
+    };
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Fatal {
             message: "the console needs a terminal".into(),
@@ -99,13 +106,6 @@ pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
             ),
         });
     }
-    let config = config::load()?;
-    let keymap = keymap(&config, global.readonly)?;
-    let theme = theme(global, &config)?;
-    let since = match &config.tail.since {
-        Some(s) => parse_since(s)?,
-        None => Duration::from_secs(3600),
-    };
     let cloud = backend(global).await?;
     tui::run(
         cloud,
