@@ -189,3 +189,28 @@ fn vigil_keys_prints_the_effective_keymap_with_the_user_file_merged() {
         "read-only registers no write: {text}"
     );
 }
+
+/// The README's key bindings section is generated from the default keymap;
+/// `VIGIL_UPDATE_README=1 cargo test --test tui_keymaps` rewrites it.
+#[test]
+fn readme_key_bindings_match_the_default_keymap() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let begin = "<!-- keys:begin -->\n";
+    let end = "<!-- keys:end -->";
+    let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) else {
+        panic!("README.md has no {begin:?} … {end:?} section");
+    };
+    let want = Keymap::load("default", None, false).unwrap().markdown();
+    let have = &readme[b + begin.len()..e];
+    if have != want {
+        if std::env::var_os("VIGIL_UPDATE_README").is_some() {
+            let updated = format!("{}{want}{}", &readme[..b + begin.len()], &readme[e..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "README.md's key bindings differ from keymaps/default.toml; run VIGIL_UPDATE_README=1 cargo test --test tui_keymaps"
+            );
+        }
+    }
+}

@@ -317,16 +317,26 @@ async fn selection_and_severity_styles() {
     app.act(Action::PaneFindings);
     let buf = headless::render(&mut app);
     let text = headless::text(&buf);
-    let (y, line) = text
+    let mut med = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("  MED "))
-        .unwrap();
-    let x = line.find("MED").unwrap() as u16;
+        .filter(|(_, l)| l.contains("  MED "));
+    // The first finding is selected: the selection style alone shows there,
+    // so that a coloured label never sits unreadably on the selection bar.
+    let (y, line) = med.next().unwrap();
+    let x = line.chars().position(|c| c == 'M').unwrap() as u16;
+    let cell = &buf[(x, y as u16)];
+    assert_eq!(
+        (cell.fg, cell.bg),
+        (Color::Black, Color::Cyan),
+        "selected row: {line}"
+    );
+    let (y, line) = med.next().unwrap();
+    let x = line.chars().position(|c| c == 'M').unwrap() as u16;
     assert_eq!(
         buf[(x, y as u16)].fg,
         Color::Yellow,
-        "medium is yellow in the default theme"
+        "medium is yellow in the default theme: {line}"
     );
 }
 

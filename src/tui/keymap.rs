@@ -318,6 +318,44 @@ impl Keymap {
     }
 }
 
+impl Keymap {
+    /// The keymap as Markdown tables, one per context (the README's key
+    /// bindings section; a test keeps the two equal).
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for c in Context::ALL {
+            let rows: Vec<&Binding> = self.bindings.iter().filter(|b| b.context == c).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "\n**{}**\n\n| keys | action |\n|---|---|\n",
+                c.as_str()
+            ));
+            if c == Context::Global {
+                out.push_str(&format!(
+                    "| `{ALWAYS_QUIT}` | quit (always; not rebindable) |\n"
+                ));
+            }
+            for b in rows {
+                let keys: Vec<String> = b.keys.iter().map(|k| format!("`{k}`")).collect();
+                let write = if b.action.writes() {
+                    " (not registered with `--readonly`)"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "| {} | {} (`{}`){write} |\n",
+                    keys.join(" "),
+                    b.action.describe(),
+                    b.action.name()
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// ", did you mean X?" for a near miss.
 fn suggestion(name: &str) -> String {
     let best = Action::ALL

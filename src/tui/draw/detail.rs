@@ -634,7 +634,9 @@ fn principal(app: &App, p: &PrincipalView) -> Vec<Line<'static>> {
         crate::tui::principal_view::Mfa::Unknown(why) => format!("unknown ({why})"),
         m => m.label().to_string(),
     };
-    out.push(kv(t, "MFA", Span::styled(mfa, mfa_style)));
+    if p.mfa != crate::tui::principal_view::Mfa::NotApplicable {
+        out.push(kv(t, "MFA", Span::styled(mfa, mfa_style)));
+    }
     if let Some(c) = p.console {
         out.push(kv(
             t,
@@ -664,56 +666,6 @@ fn principal(app: &App, p: &PrincipalView) -> Vec<Line<'static>> {
                 style,
             ),
         ));
-    }
-    if let Some(id) = &p.identity {
-        out.push(kv(
-            t,
-            "admin-equivalent",
-            if id.admin_equivalent {
-                Span::styled("YES", t.critical)
-            } else {
-                Span::styled("no", t.pass)
-            },
-        ));
-        for r in &id.reasons {
-            out.push(Line::styled(format!("   · {}", safe(r)), t.muted));
-        }
-        if !id.privilege_escalation.is_empty() {
-            out.push(Line::raw(""));
-            out.push(section(t, "Privilege escalation"));
-            for m in &id.privilege_escalation {
-                out.push(Line::styled(format!(" {}", safe(&m.name)), t.high));
-                for a in &m.actions {
-                    let from: Vec<String> = a
-                        .allowed_by
-                        .iter()
-                        .map(|g| {
-                            format!("{} {}", safe(short_arn(&g.policy)), g.statement.describe())
-                        })
-                        .collect();
-                    out.push(Line::raw(format!(
-                        "     {} ← {}",
-                        safe(&a.action),
-                        from.join(", ")
-                    )));
-                }
-            }
-        }
-    }
-    out.push(Line::raw(""));
-    out.push(section(t, "Policies (where each permission comes from)"));
-    if p.policies.is_empty() {
-        out.push(Line::styled(" none", t.muted));
-    }
-    for src in &p.policies {
-        out.push(Line::from(vec![
-            Span::styled(format!(" {}", safe(short_arn(&src.name))), t.header),
-            Span::styled(format!("  via {}", safe(&src.via)), t.muted),
-        ]));
-        out.extend(document_lines(&src.document, "     "));
-    }
-    for problem in &p.policy_problems {
-        out.push(Line::styled(format!(" ! {problem}"), t.unknown));
     }
     if let Some(doc) = &p.trust_policy {
         out.push(Line::raw(""));
@@ -757,6 +709,73 @@ fn principal(app: &App, p: &PrincipalView) -> Vec<Line<'static>> {
             None => {}
         }
         out.extend(document_lines(doc, "     "));
+    }
+    if let Some(id) = &p.identity {
+        out.push(kv(
+            t,
+            "admin-equivalent",
+            if id.admin_equivalent {
+                Span::styled("YES", t.critical)
+            } else {
+                Span::styled("no", t.pass)
+            },
+        ));
+        // The escalation methods are listed below; the reasons keep the rest.
+        for r in id
+            .reasons
+            .iter()
+            .filter(|r| !r.starts_with("privilege escalation via"))
+        {
+            out.push(Line::styled(format!("   · {}", safe(r)), t.muted));
+        }
+        if id.admin_equivalent && !id.privilege_escalation.is_empty() {
+            out.push(kv(
+                t,
+                "privilege escalation",
+                Span::styled(
+                    format!(
+                        "moot: already admin-equivalent ({} methods apply)",
+                        id.privilege_escalation.len()
+                    ),
+                    t.muted,
+                ),
+            ));
+        } else if !id.privilege_escalation.is_empty() {
+            out.push(Line::raw(""));
+            out.push(section(t, "Privilege escalation"));
+            for m in &id.privilege_escalation {
+                out.push(Line::styled(format!(" {}", safe(&m.name)), t.high));
+                for a in &m.actions {
+                    let from: Vec<String> = a
+                        .allowed_by
+                        .iter()
+                        .map(|g| {
+                            format!("{} {}", safe(short_arn(&g.policy)), g.statement.describe())
+                        })
+                        .collect();
+                    out.push(Line::raw(format!(
+                        "     {} ← {}",
+                        safe(&a.action),
+                        from.join(", ")
+                    )));
+                }
+            }
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(section(t, "Policies (where each permission comes from)"));
+    if p.policies.is_empty() {
+        out.push(Line::styled(" none", t.muted));
+    }
+    for src in &p.policies {
+        out.push(Line::from(vec![
+            Span::styled(format!(" {}", safe(short_arn(&src.name))), t.header),
+            Span::styled(format!("  via {}", safe(&src.via)), t.muted),
+        ]));
+        out.extend(document_lines(&src.document, "     "));
+    }
+    for problem in &p.policy_problems {
+        out.push(Line::styled(format!(" ! {problem}"), t.unknown));
     }
     out.push(Line::raw(""));
     out.push(section(t, "Findings"));

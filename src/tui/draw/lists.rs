@@ -56,13 +56,19 @@ fn header_row<'a>(names: &[&'a str], sorted: Option<(usize, bool)>, t: &Theme) -
     .style(t.header.add_modifier(Modifier::BOLD))
 }
 
+/// A cell's own style, or none on the selected row: there the selection
+/// style alone must show (a green "on" over a cyan bar is unreadable).
+fn cell_style(selected: bool, style: Style) -> Style {
+    if selected { Style::default() } else { style }
+}
+
 /// The visible window of a list.
 fn window(v: &ListView, height: usize) -> std::ops::Range<usize> {
     let start = v.offset.min(v.rows.len());
     start..(start + height).min(v.rows.len())
 }
 
-fn counts_cell<'a>(c: &Counts, t: &Theme) -> Cell<'a> {
+fn counts_cell<'a>(c: &Counts, t: &Theme, selected: bool) -> Cell<'a> {
     let mut spans = Vec::new();
     for (n, s, letter) in [
         (c.critical, crate::model::finding::Severity::Critical, "C"),
@@ -71,14 +77,20 @@ fn counts_cell<'a>(c: &Counts, t: &Theme) -> Cell<'a> {
         (c.low, crate::model::finding::Severity::Low, "L"),
     ] {
         if n > 0 {
-            spans.push(Span::styled(format!("{letter}{n} "), t.severity(s)));
+            spans.push(Span::styled(
+                format!("{letter}{n} "),
+                cell_style(selected, t.severity(s)),
+            ));
         }
     }
     if c.unknown > 0 {
-        spans.push(Span::styled(format!("?{}", c.unknown), t.unknown));
+        spans.push(Span::styled(
+            format!("?{}", c.unknown),
+            cell_style(selected, t.unknown),
+        ));
     }
     if spans.is_empty() {
-        spans.push(Span::styled("-", t.pass));
+        spans.push(Span::styled("-", cell_style(selected, t.pass)));
     }
     Cell::from(Line::from(spans))
 }
@@ -103,26 +115,35 @@ pub fn buckets(f: &mut Frame<'_>, area: Rect, app: &App) {
     let rows: Vec<Row<'_>> = window(v, h)
         .map(|i| {
             let b = &app.buckets[v.rows[i]];
+            let sel = i == v.selected;
             let public_style = match b.public {
                 Public::No => t.pass,
                 Public::Unknown(_) => t.unknown,
                 _ => t.fail,
             };
-            let onoff = |s: &str| match s {
-                "on" | "on+mfa" => t.pass,
-                "?" => t.unknown,
-                "off" | "none" => t.fail,
-                _ => t.medium,
+            let onoff = |s: &str| {
+                cell_style(
+                    sel,
+                    match s {
+                        "on" | "on+mfa" => t.pass,
+                        "?" => t.unknown,
+                        "off" | "none" => t.fail,
+                        _ => t.medium,
+                    },
+                )
             };
             let row = Row::new(vec![
                 Cell::from(safe(&b.bucket.name)),
                 Cell::from(b.region.clone()),
-                Cell::from(Span::styled(b.public.label(), public_style)),
+                Cell::from(Span::styled(
+                    b.public.label(),
+                    cell_style(sel, public_style),
+                )),
                 Cell::from(Span::styled(b.encryption.clone(), onoff(&b.encryption))),
                 Cell::from(Span::styled(b.bpa.clone(), onoff(&b.bpa))),
                 Cell::from(Span::styled(b.versioning.clone(), onoff(&b.versioning))),
                 Cell::from(Span::styled(b.logging.clone(), onoff(&b.logging))),
-                counts_cell(&b.counts, t),
+                counts_cell(&b.counts, t, sel),
             ]);
             if i == v.selected {
                 row.style(t.selection)
@@ -175,6 +196,7 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
     let h = list.height.saturating_sub(3) as usize;
     let rows: Vec<Row<'_>> = window(v, h)
         .map(|i| {
+            let sel = i == v.selected;
             let row = match &app.finding_rows[v.rows[i]] {
                 FindingRow::Group {
                     label,
@@ -194,11 +216,14 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
                     Some(fd) => Row::new(vec![
                         Cell::from(Line::from(vec![
                             Span::raw("  "),
-                            Span::styled(severity_label(fd.severity), t.severity(fd.severity)),
+                            Span::styled(
+                                severity_label(fd.severity),
+                                cell_style(sel, t.severity(fd.severity)),
+                            ),
                         ])),
                         Cell::from(Span::styled(
                             fd.status.as_str().to_uppercase(),
-                            t.status(fd.status),
+                            cell_style(sel, t.status(fd.status)),
                         )),
                         Cell::from(safe(&fd.rule)),
                         Cell::from(safe(short_arn(&fd.resource))),
@@ -343,6 +368,8 @@ pub fn principals(f: &mut Frame<'_>, area: Rect, app: &App) {
     let rows: Vec<Row<'_>> = window(v, h)
         .map(|i| {
             let p = &ps[v.rows[i]];
+            let sel = i == v.selected;
+            let st = |style: Style| cell_style(sel, style);
             let mfa_style = match p.mfa {
                 Mfa::Yes => t.pass,
                 Mfa::No => t.fail,
@@ -357,7 +384,7 @@ pub fn principals(f: &mut Frame<'_>, area: Rect, app: &App) {
             let row = Row::new(vec![
                 Cell::from(p.kind.label()),
                 Cell::from(p.name.clone()),
-                Cell::from(Span::styled(p.mfa.label(), mfa_style)),
+                Cell::from(Span::styled(p.mfa.label(), st(mfa_style))),
                 Cell::from(match p.console {
                     Some(true) => "yes",
                     Some(false) => "no",
@@ -366,23 +393,23 @@ pub fn principals(f: &mut Frame<'_>, area: Rect, app: &App) {
                 Cell::from(match p.oldest_active_key() {
                     Some(d) => Span::styled(
                         format!("{d}d"),
-                        if d > 90 { t.fail } else { Style::default() },
+                        st(if d > 90 { t.fail } else { Style::default() }),
                     ),
-                    None => Span::styled("-", t.muted),
+                    None => Span::styled("-", st(t.muted)),
                 }),
                 Cell::from(if p.admin() {
-                    Span::styled("ADMIN", t.critical)
+                    Span::styled("ADMIN", st(t.critical))
                 } else {
                     Span::raw("")
                 }),
                 Cell::from(match p.privesc() {
                     0 => Span::raw(""),
-                    n => Span::styled(format!("{n} paths"), t.high),
+                    n => Span::styled(format!("{n} paths"), st(t.high)),
                 }),
                 Cell::from(if open > 0 {
-                    Span::styled(format!("{open}"), t.fail)
+                    Span::styled(format!("{open}"), st(t.fail))
                 } else {
-                    Span::styled("-", t.muted)
+                    Span::styled("-", st(t.muted))
                 }),
             ]);
             if i == v.selected {
@@ -441,6 +468,7 @@ pub fn tail(f: &mut Frame<'_>, area: Rect, app: &App) {
     let rows: Vec<Row<'_>> = window(v, h)
         .map(|i| {
             let e = &app.tail.rows[v.rows[i]];
+            let sel = i == v.selected;
             let (det, style) = match &e.detection {
                 Some(d) => (severity_label(d.severity), t.severity(d.severity)),
                 None => ("", Style::default()),
@@ -448,11 +476,14 @@ pub fn tail(f: &mut Frame<'_>, area: Rect, app: &App) {
             let result_style = if e.error.is_some() { t.fail } else { t.muted };
             let row = Row::new(vec![
                 Cell::from(clock(e.time_ms)),
-                Cell::from(Span::styled(det, style)),
+                Cell::from(Span::styled(det, cell_style(sel, style))),
                 Cell::from(short_arn(&e.actor).to_string()),
-                Cell::from(Span::styled(e.event.clone(), style)),
+                Cell::from(Span::styled(e.event.clone(), cell_style(sel, style))),
                 Cell::from(e.target().to_string()),
-                Cell::from(Span::styled(e.result().to_string(), result_style)),
+                Cell::from(Span::styled(
+                    e.result().to_string(),
+                    cell_style(sel, result_style),
+                )),
                 Cell::from(e.source_ip.clone()),
             ]);
             if i == v.selected {
