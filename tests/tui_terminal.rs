@@ -29,7 +29,7 @@ fn a_person_switches_panes_filters_drills_down_goes_back_reads_help_and_quits() 
 
     t.keys(&["2"]);
     let s = t.wait_for("findings [");
-    assert!(s.contains("s3-versioning-off"), "{s}");
+    assert!(s.contains("s3-public-read") && s.contains("CRIT"), "{s}");
     t.keys(&["4"]);
     let s = t.wait_for("tail [");
     assert!(

@@ -1,13 +1,13 @@
-//! The seams between the console and the analyses other layers own.
+//! What the console shows about a bucket, from the analyses other layers
+//! own: the S3 rules (`rules::evaluate_bucket`) and the policy engine
+//! (`policy::analyze_bucket`). The console decides nothing itself; this is
+//! the one place the Buckets pane gets its facts, computed once when a
+//! bucket arrives (never while drawing). Parsed text is sanitised again:
+//! JSON escapes like `\u001b` become real control characters when parsed.
 //!
-//! The console shows what `rules`, `policy`, the IAM reports and the tail
-//! conclude; it never decides itself. Each function here is the one place a
-//! pane gets its facts from, so that when a richer analysis lands on main
-//! (S3 rules, IAM principal reports, the tail's parser and detections) only
-//! the body of one function changes. Every string that reaches a row here is
-//! sanitised (`model::text::safe`), including text that was parsed out of a
-//! document: JSON escapes like `\u001b` become real control characters when
-//! parsed, so parsed text is made safe again.
+//! [`bucket_to_recheck`] is a seam for the tail's live-posture function
+//! (which buckets an event reconfigured); until that lands it recognises
+//! the successful S3 `Put…`/`Delete…` configuration calls itself.
 
 use crate::model::Facet;
 use crate::model::finding::{Finding, Severity, Status};
@@ -246,7 +246,7 @@ pub fn analyse_bucket(
 /// re-reads that bucket and its findings change on screen.
 pub fn bucket_to_recheck(event: &super::tail_view::TailRow) -> Option<&str> {
     // A failed call changed nothing.
-    if event.error.is_some() || event.source != "s3.amazonaws.com" {
+    if !event.success || event.source != "s3.amazonaws.com" {
         return None;
     }
     let configures = (event.event.starts_with("Put") || event.event.starts_with("Delete"))

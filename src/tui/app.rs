@@ -444,7 +444,7 @@ impl App {
             .filter(|i| {
                 filter.keeps(&format!(
                     "{} {} {}",
-                    ps[*i].kind.label(),
+                    ps[*i].kind.as_str(),
                     ps[*i].name,
                     ps[*i].arn
                 ))
@@ -455,7 +455,7 @@ impl App {
             let o = match sort {
                 0 => x.kind.cmp(&y.kind),
                 2 => x.mfa.label().cmp(y.mfa.label()),
-                3 => y.console.cmp(&x.console),
+                3 => y.console().cmp(&x.console()),
                 4 => y.oldest_active_key().cmp(&x.oldest_active_key()),
                 5 => y.admin().cmp(&x.admin()),
                 6 => y.privesc().cmp(&x.privesc()),

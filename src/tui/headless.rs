@@ -44,7 +44,7 @@ pub async fn loaded(
         };
         match &msg {
             Msg::ScanDone | Msg::ScanFailed(_) => scan = true,
-            Msg::Iam(_) => iam = true,
+            Msg::Iam { .. } => iam = true,
             Msg::Tail(_) | Msg::TailStatus(_) => tail = true,
             _ => {}
         }

@@ -31,8 +31,12 @@ pub enum Msg {
         bucket: String,
         error: String,
     },
-    /// IAM read and analysed: principals and the account-level findings.
-    Iam(Result<(Vec<PrincipalView>, Vec<Finding>), String>),
+    /// IAM read and analysed: the principals (or why not), and the
+    /// account-level findings (which run even when IAM could not be read).
+    Iam {
+        principals: Result<Vec<PrincipalView>, String>,
+        account_findings: Vec<Finding>,
+    },
     /// New trail events, oldest first.
     Tail(Vec<TailRow>),
     TailStatus(String),

@@ -8,8 +8,9 @@
 //! - [`draw`]: a pure function of the state; [`widgets`]: dialogs and inputs;
 //! - [`action`], [`keys`], [`keymap`]: the keymap vocabulary and files;
 //!   [`theme`]: semantic styles;
-//! - [`analysis`], [`principal_view`], [`tail_view`]: the seams to the
-//!   analyses other layers own.
+//! - [`analysis`], [`principal_view`], [`tail_view`]: what the panes show,
+//!   from the analyses other layers own (S3 rules and the policy engine, the
+//!   IAM principal reports, the tail's parser and detections).
 
 pub mod action;
 pub mod analysis;

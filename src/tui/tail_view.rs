@@ -1,14 +1,14 @@
-//! Trail events as the Tail pane shows them.
-//!
-//! The seam for the tail branch (CloudTrail parser, detections, follower,
-//! ring buffer): until it lands, rows come from raw CloudWatch Logs events
-//! (`Cloud::filter_log_events`) read by `tasks::poll_tail`, and [`row`]
-//! picks out only the fields a row displays. Detections are theirs: a row's
-//! `detection` stays `None` until their function is called from [`row`].
+//! Trail events as the Tail pane shows them: the tail's parser and
+//! detections (`tail::parse`) on each CloudWatch Logs event, reduced to the
+//! row, the detection and the record the pane draws. A message that is not
+//! a CloudTrail record still shows, with the reason. Every field was
+//! sanitised by the parser; the pretty record too.
 
 use crate::model::finding::Severity;
 use crate::model::logs::LogEvent;
 use crate::model::text::safe;
+use crate::model::trail::RecordOrigin;
+use crate::tail::parse::{Parsed, parse_message};
 
 /// A detection on an event (id from the agreed list, and its severity).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,86 +18,126 @@ pub struct Detection {
     pub summary: String,
 }
 
-/// One event row. Every field is sanitised.
+/// One event row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TailRow {
     pub id: String,
     pub group: String,
     pub time_ms: i64,
-    /// The caller's ARN, or its type when it has none.
+    /// Who, in a few words (the parser's actor column).
     pub actor: String,
+    /// The principal's ARN (a role session's role), for jumping to it.
+    pub principal_arn: Option<String>,
     pub event: String,
     pub source: String,
     /// The bucket the call was about, when it names one.
     pub bucket: Option<String>,
-    /// `errorCode`, when the call failed.
+    /// What the call acted on.
+    pub target: Option<String>,
+    /// The error code, when the call failed.
     pub error: Option<String>,
+    pub success: bool,
     pub source_ip: String,
+    /// The most severe detection; the others are in `more_detections`.
     pub detection: Option<Detection>,
-    /// The whole record, pretty-printed and sanitised, for the detail view.
+    pub more_detections: Vec<Detection>,
+    /// vigil's own call (its detections are suppressed).
+    pub by_vigil: bool,
+    /// The whole record, pretty-printed, for the detail view.
     pub pretty: Vec<String>,
 }
 
 impl TailRow {
     /// `ok` or the error code.
     pub fn result(&self) -> &str {
-        self.error.as_deref().unwrap_or("ok")
+        match (&self.error, self.success) {
+            (_, true) => "ok",
+            (Some(e), false) => e,
+            (None, false) => "failed",
+        }
     }
 
     /// What the row's target column shows.
     pub fn target(&self) -> &str {
-        self.bucket.as_deref().unwrap_or("")
+        self.target
+            .as_deref()
+            .or(self.bucket.as_deref())
+            .unwrap_or("")
     }
 }
 
-fn text_at<'a>(v: &'a serde_json::Value, path: &[&str]) -> Option<&'a str> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str()
-}
-
-/// A display row for one log event; a message that is not a CloudTrail
-/// record still shows, as its text.
-pub fn row(group: &str, ev: &LogEvent) -> TailRow {
-    let parsed: Option<serde_json::Value> = serde_json::from_str(&ev.message).ok();
-    let Some(v) = parsed.filter(|v| v.is_object()) else {
-        return TailRow {
-            id: safe(&ev.event_id),
-            group: safe(group),
-            time_ms: ev.timestamp,
-            actor: String::new(),
-            event: "(not a CloudTrail record)".into(),
-            source: String::new(),
-            bucket: None,
-            error: None,
-            source_ip: String::new(),
-            detection: None,
-            pretty: ev.message.lines().map(safe).collect(),
-        };
+/// The rows of one log event (a message may hold a `Records` envelope).
+pub fn rows(group: &str, ev: &LogEvent) -> Vec<TailRow> {
+    let origin = RecordOrigin {
+        log_group: Some(safe(group)),
+        log_stream: Some(safe(&ev.log_stream)),
+        log_event_id: Some(safe(&ev.event_id)),
+        log_timestamp_ms: Some(ev.timestamp),
+        position: None,
     };
-    let actor = text_at(&v, &["userIdentity", "arn"])
-        .or_else(|| text_at(&v, &["userIdentity", "type"]))
-        .unwrap_or("?");
-    let pretty = serde_json::to_string_pretty(&v)
-        .unwrap_or_else(|_| ev.message.clone())
-        .lines()
-        .map(safe)
-        .collect();
-    TailRow {
-        id: safe(&ev.event_id),
-        group: safe(group),
-        time_ms: ev.timestamp,
-        actor: safe(actor),
-        event: safe(text_at(&v, &["eventName"]).unwrap_or("?")),
-        source: safe(text_at(&v, &["eventSource"]).unwrap_or("")),
-        bucket: text_at(&v, &["requestParameters", "bucketName"]).map(safe),
-        error: text_at(&v, &["errorCode"]).map(safe),
-        source_ip: safe(text_at(&v, &["sourceIPAddress"]).unwrap_or("")),
-        detection: None,
-        pretty,
-    }
+    let parsed = parse_message(&ev.message, &origin);
+    let many = parsed.len() > 1;
+    parsed
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            // Ids stay unique when one message holds several records.
+            let id = if many {
+                format!("{}#{i}", safe(&ev.event_id))
+            } else {
+                safe(&ev.event_id)
+            };
+            match p {
+                Parsed::Event(e) => {
+                    let mut detections = e.alerts.iter().map(|a| Detection {
+                        id: a.id.clone(),
+                        severity: a.severity,
+                        summary: a.detail.clone(),
+                    });
+                    TailRow {
+                        id,
+                        group: safe(group),
+                        time_ms: e.event_time_ms,
+                        actor: e.actor.clone(),
+                        principal_arn: e
+                            .principal
+                            .session_issuer_arn
+                            .clone()
+                            .or_else(|| e.principal.arn.clone()),
+                        event: e.event_name.clone(),
+                        source: e.event_source.clone(),
+                        bucket: e.bucket.clone(),
+                        target: e.target.clone(),
+                        error: e.error_code.clone(),
+                        success: e.success,
+                        source_ip: e.source_ip.clone().unwrap_or_default(),
+                        detection: detections.next(),
+                        more_detections: detections.collect(),
+                        by_vigil: e.by_vigil,
+                        pretty: e.raw_pretty().lines().map(str::to_string).collect(),
+                    }
+                }
+                Parsed::Unparsed(u) => TailRow {
+                    id,
+                    group: safe(group),
+                    time_ms: ev.timestamp,
+                    actor: String::new(),
+                    principal_arn: None,
+                    event: "(not a CloudTrail record)".into(),
+                    source: String::new(),
+                    bucket: None,
+                    target: None,
+                    error: Some(u.reason.clone()),
+                    success: false,
+                    source_ip: String::new(),
+                    detection: None,
+                    more_detections: Vec::new(),
+                    by_vigil: false,
+                    pretty: u.raw.lines().map(safe).collect(),
+                },
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -113,17 +153,16 @@ mod tests {
         }
     }
 
+    const RECORD: &str = r#"{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a\u202eb"},"requestParameters":{"bucketName":"b1","policy":"{}"},"sourceIPAddress":"1.2.3.4","userAgent":"x\u001b]52;c;AAAA\u0007"}"#;
+
     #[test]
-    fn escapes_inside_json_strings_are_made_safe_after_parsing() {
-        let r = row(
-            "g",
-            &ev(
-                r#"{"eventName":"Get\u001b[2J","userIdentity":{"arn":"a\u202eb"},"userAgent":"x\u001b]52;c;AAAA\u0007","sourceIPAddress":"1.2.3.4"}"#,
-            ),
-        );
-        assert_eq!(r.event, "Get\\x1b[2J");
-        assert_eq!(r.actor, "a\\u{202e}b");
-        for line in &r.pretty {
+    fn rows_carry_the_parsers_fields_sanitised() {
+        let r = &rows("g", &ev(RECORD))[0];
+        assert_eq!(r.event, "PutBucketPolicy");
+        assert_eq!(r.bucket.as_deref(), Some("b1"));
+        assert_eq!(r.result(), "ok");
+        assert!(r.actor.contains("\\u{202e}"), "{}", r.actor);
+        for line in r.pretty.iter().chain([&r.actor]) {
             assert!(
                 !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
                 "{line:?}"
@@ -132,22 +171,29 @@ mod tests {
     }
 
     #[test]
-    fn a_non_json_message_still_shows() {
-        let r = row("g", &ev("plain text line"));
-        assert_eq!(r.pretty, vec!["plain text line"]);
-        assert_eq!(r.result(), "ok");
+    fn a_detection_comes_with_its_severity() {
+        let r = &rows("g", &ev(RECORD))[0];
+        let d = r.detection.as_ref().expect("bucket-policy-change fires");
+        assert_eq!(d.id, "bucket-policy-change");
     }
 
     #[test]
-    fn failed_calls_carry_their_error_and_bucket() {
-        let r = row(
+    fn a_non_record_still_shows_with_its_reason() {
+        let r = &rows("g", &ev("plain text line"))[0];
+        assert_eq!(r.pretty, vec!["plain text line"]);
+        assert_eq!(r.event, "(not a CloudTrail record)");
+        assert!(r.result().starts_with("not JSON"));
+    }
+
+    #[test]
+    fn failed_calls_carry_their_error_and_change_nothing() {
+        let r = &rows(
             "g",
             &ev(
-                r#"{"eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","errorCode":"AccessDenied","requestParameters":{"bucketName":"b1"}}"#,
+                r#"{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","errorCode":"AccessDenied","requestParameters":{"bucketName":"b1"}}"#,
             ),
-        );
+        )[0];
         assert_eq!(r.result(), "AccessDenied");
-        assert_eq!(r.target(), "b1");
-        assert_eq!(super::super::analysis::bucket_to_recheck(&r), None);
+        assert_eq!(super::super::analysis::bucket_to_recheck(r), None);
     }
 }

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::analysis::analyse_bucket;
 use super::message::{Effect, Msg, ToastLevel};
-use super::principal_view::principals;
+use super::principal_view::view;
 use super::tail_view;
 use crate::cloud::collect::{BucketProgress, stream_buckets};
 use crate::cloud::{BucketListing, Cloud, LogQuery};
@@ -166,20 +166,31 @@ async fn read_iam(
     tx: mpsc::Sender<Msg>,
 ) {
     let now = now_ms();
-    let msg = match cloud.iam_inventory().await {
-        Ok(iam) => {
-            let ps = principals(&iam, &account_id, now);
-            let iam = Facet::Present(iam);
-            let findings = rules::evaluate_account(&AccountContext {
-                account_id: &account_id,
-                region: &region,
-                account_public_access_block: &account_bpa,
-                iam: &iam,
-                now_ms: now,
-            });
-            Msg::Iam(Ok((ps, findings)))
-        }
-        Err(e) => Msg::Iam(Err(format!("{e} ({})", e.advice()))),
+    let (iam, error) = match cloud.iam_inventory().await {
+        Ok(iam) => (Facet::Present(iam), None),
+        Err(e) => (
+            Facet::unknown(crate::model::UnknownReason::Other, e.to_string()),
+            Some(format!("{e} ({})", e.advice())),
+        ),
+    };
+    // The IAM analysis runs once: the rules and the pane share its reports.
+    let reports = rules::principal_reports(&iam, &account_id, now);
+    let account_findings = rules::evaluate_account(&AccountContext {
+        account_id: &account_id,
+        region: &region,
+        account_public_access_block: &account_bpa,
+        iam: &iam,
+        now_ms: now,
+        principals: &reports,
+    });
+    let principals = match (&iam, error) {
+        (Facet::Present(inv), _) => Ok(reports.into_iter().map(|r| view(inv, r)).collect()),
+        (_, Some(e)) => Err(e),
+        (_, None) => Err("IAM unreadable".into()),
+    };
+    let msg = Msg::Iam {
+        principals,
+        account_findings,
     };
     let _ = tx.send(msg).await;
 }
@@ -241,7 +252,7 @@ async fn poll_tail(s: Sources, tx: mpsc::Sender<Msg>) {
                         for ev in &page.events {
                             // The window overlaps by the last millisecond; ids dedupe.
                             if seen.insert(format!("{g}\u{0}{}", ev.event_id)) {
-                                rows.push(tail_view::row(g, ev));
+                                rows.extend(tail_view::rows(g, ev));
                             }
                             from[i] = from[i].max(ev.timestamp);
                         }

@@ -13,7 +13,6 @@ use super::app::{
 use super::filter::Filter;
 use super::keys::Key;
 use super::message::{Effect, Msg, ToastLevel};
-use super::principal_view::principal_arn_of_actor;
 use super::widgets::prompt::{self, Command, Prompt, PromptKind};
 use super::widgets::{self, Intent, Modal, Outcome};
 use crate::model::finding::Severity;
@@ -491,7 +490,14 @@ impl App {
         let Some(e) = self.current_event() else {
             return;
         };
-        let arn = principal_arn_of_actor(&e.actor);
+        let Some(arn) = e.principal_arn.clone() else {
+            let actor = e.actor.clone();
+            self.toast(
+                ToastLevel::Info,
+                format!("{actor}: the record names no principal"),
+            );
+            return;
+        };
         if self.principal(&arn).is_some() {
             self.push(Page::Principal(arn));
         } else {
@@ -606,14 +612,19 @@ impl App {
                 ToastLevel::Error,
                 format!("could not re-read {bucket}: {error}"),
             ),
-            Msg::Iam(Ok((principals, findings))) => {
-                self.iam = IamState::Loaded(principals);
-                self.account_findings = findings;
+            Msg::Iam {
+                principals,
+                account_findings,
+            } => {
+                self.account_findings = account_findings;
                 self.views_stale = true;
-            }
-            Msg::Iam(Err(e)) => {
-                self.iam = IamState::Failed(e.clone());
-                self.toast(ToastLevel::Error, format!("IAM: {e}"));
+                match principals {
+                    Ok(p) => self.iam = IamState::Loaded(p),
+                    Err(e) => {
+                        self.iam = IamState::Failed(e.clone());
+                        self.toast(ToastLevel::Error, format!("IAM: {e}"));
+                    }
+                }
             }
             Msg::Tail(rows) => {
                 let n = rows.len();

@@ -20,7 +20,6 @@ use crate::model::text::safe;
 use crate::policy::PublicVia;
 use crate::tui::analysis::BucketView;
 use crate::tui::app::{App, Page};
-use crate::tui::principal_view::PrincipalView;
 use crate::tui::tail_view::TailRow;
 use crate::tui::theme::{Theme, severity_label};
 
@@ -69,25 +68,25 @@ pub fn lines(app: &App, page: &Page) -> Vec<Line<'static>> {
             ))],
         },
         Page::Principal(arn) => match app.principal(arn) {
-            Some(p) => principal(app, p),
+            Some(p) => super::principal_detail::lines(app, p),
             None => vec![Line::raw(format!(" {} is not loaded", safe(arn)))],
         },
         Page::Event(id) => match app.event(id) {
-            Some(e) => event(app, e),
+            Some(e) => super::event_detail::lines(app, e),
             None => vec![Line::raw(" this event has left the buffer")],
         },
         Page::Pane(_) => Vec::new(),
     }
 }
 
-fn section(t: &Theme, title: &str) -> Line<'static> {
+pub(super) fn section(t: &Theme, title: &str) -> Line<'static> {
     Line::from(vec![
         Span::styled("── ", t.border),
         Span::styled(title.to_string(), t.header.add_modifier(Modifier::BOLD)),
     ])
 }
 
-fn kv(t: &Theme, k: &str, v: Span<'static>) -> Line<'static> {
+pub(super) fn kv(t: &Theme, k: &str, v: Span<'static>) -> Line<'static> {
     Line::from(vec![Span::styled(format!(" {k:<22}"), t.muted), v])
 }
 
@@ -440,7 +439,7 @@ fn bucket(app: &App, v: &BucketView) -> Vec<Line<'static>> {
     out
 }
 
-fn event_line(t: &Theme, e: &TailRow) -> Line<'static> {
+pub(super) fn event_line(t: &Theme, e: &TailRow) -> Line<'static> {
     let style = e
         .detection
         .as_ref()
@@ -457,7 +456,7 @@ fn event_line(t: &Theme, e: &TailRow) -> Line<'static> {
     ])
 }
 
-fn finding_lines(app: &App, findings: &[Finding]) -> Vec<Line<'static>> {
+pub(super) fn finding_lines(app: &App, findings: &[Finding]) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| {
@@ -616,196 +615,7 @@ fn policy_lines(t: &Theme, text: &str, v: &BucketView) -> Vec<Line<'static>> {
     out
 }
 
-fn principal(app: &App, p: &PrincipalView) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let mut out = vec![Line::from(vec![
-        Span::styled(
-            format!(" {} {}", p.kind.label(), p.name),
-            t.header.add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(format!("   {}", p.arn), t.muted),
-    ])];
-    let mfa_style = match p.mfa {
-        crate::tui::principal_view::Mfa::Yes => t.pass,
-        crate::tui::principal_view::Mfa::No => t.fail,
-        _ => t.muted,
-    };
-    let mfa = match &p.mfa {
-        crate::tui::principal_view::Mfa::Unknown(why) => format!("unknown ({why})"),
-        m => m.label().to_string(),
-    };
-    if p.mfa != crate::tui::principal_view::Mfa::NotApplicable {
-        out.push(kv(t, "MFA", Span::styled(mfa, mfa_style)));
-    }
-    if let Some(c) = p.console {
-        out.push(kv(
-            t,
-            "console password",
-            Span::raw(if c { "yes" } else { "no" }),
-        ));
-    }
-    for (i, k) in p.keys.iter().enumerate() {
-        let age = k
-            .age_days
-            .map(|d| format!(", {d} days old"))
-            .unwrap_or_default();
-        let style = if k.active && k.age_days.is_some_and(|d| d > 90) {
-            t.fail
-        } else {
-            Style::default()
-        };
-        out.push(kv(
-            t,
-            if i == 0 { "access keys" } else { "" },
-            Span::styled(
-                format!(
-                    "{} {}{age}",
-                    k.id,
-                    if k.active { "Active" } else { "Inactive" }
-                ),
-                style,
-            ),
-        ));
-    }
-    if let Some(doc) = &p.trust_policy {
-        out.push(Line::raw(""));
-        out.push(section(t, "Trust policy"));
-        match &p.trust {
-            Some(Ok(tr)) => {
-                out.push(kv(
-                    t,
-                    "requires MFA",
-                    if tr.requires_mfa {
-                        Span::styled("yes", t.pass)
-                    } else {
-                        Span::styled("NO", t.fail)
-                    },
-                ));
-                if let Some(b) = &tr.mfa_bypass {
-                    out.push(kv(t, "  bypass", Span::styled(safe(b), t.fail)));
-                }
-                if tr.public {
-                    out.push(kv(t, "anyone may assume", Span::styled("YES", t.critical)));
-                }
-                if !tr.external_without_external_id.is_empty() {
-                    out.push(kv(
-                        t,
-                        "no sts:ExternalId for",
-                        Span::styled(
-                            tr.external_without_external_id
-                                .iter()
-                                .map(|s| safe(s))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            t.high,
-                        ),
-                    ));
-                }
-                for r in &tr.reasons {
-                    out.push(Line::styled(format!("   · {}", safe(r)), t.muted));
-                }
-            }
-            Some(Err(e)) => out.push(Line::styled(format!(" ! {e}"), t.unknown)),
-            None => {}
-        }
-        out.extend(document_lines(doc, "     "));
-    }
-    if let Some(id) = &p.identity {
-        out.push(kv(
-            t,
-            "admin-equivalent",
-            if id.admin_equivalent {
-                Span::styled("YES", t.critical)
-            } else {
-                Span::styled("no", t.pass)
-            },
-        ));
-        // The escalation methods are listed below; the reasons keep the rest.
-        for r in id
-            .reasons
-            .iter()
-            .filter(|r| !r.starts_with("privilege escalation via"))
-        {
-            out.push(Line::styled(format!("   · {}", safe(r)), t.muted));
-        }
-        if id.admin_equivalent && !id.privilege_escalation.is_empty() {
-            out.push(kv(
-                t,
-                "privilege escalation",
-                Span::styled(
-                    format!(
-                        "moot: already admin-equivalent ({} methods apply)",
-                        id.privilege_escalation.len()
-                    ),
-                    t.muted,
-                ),
-            ));
-        } else if !id.privilege_escalation.is_empty() {
-            out.push(Line::raw(""));
-            out.push(section(t, "Privilege escalation"));
-            for m in &id.privilege_escalation {
-                out.push(Line::styled(format!(" {}", safe(&m.name)), t.high));
-                for a in &m.actions {
-                    let from: Vec<String> = a
-                        .allowed_by
-                        .iter()
-                        .map(|g| {
-                            format!("{} {}", safe(short_arn(&g.policy)), g.statement.describe())
-                        })
-                        .collect();
-                    out.push(Line::raw(format!(
-                        "     {} ← {}",
-                        safe(&a.action),
-                        from.join(", ")
-                    )));
-                }
-            }
-        }
-    }
-    out.push(Line::raw(""));
-    out.push(section(t, "Policies (where each permission comes from)"));
-    if p.policies.is_empty() {
-        out.push(Line::styled(" none", t.muted));
-    }
-    for src in &p.policies {
-        out.push(Line::from(vec![
-            Span::styled(format!(" {}", safe(short_arn(&src.name))), t.header),
-            Span::styled(format!("  via {}", safe(&src.via)), t.muted),
-        ]));
-        out.extend(document_lines(&src.document, "     "));
-    }
-    for problem in &p.policy_problems {
-        out.push(Line::styled(format!(" ! {problem}"), t.unknown));
-    }
-    out.push(Line::raw(""));
-    out.push(section(t, "Findings"));
-    let mine: Vec<Finding> = app
-        .account_findings
-        .iter()
-        .filter(|f| f.resource == p.arn)
-        .cloned()
-        .collect();
-    out.extend(finding_lines(app, &mine));
-    out.push(Line::raw(""));
-    out.push(section(t, "Recent trail events"));
-    let events: Vec<&TailRow> = app
-        .tail
-        .rows
-        .iter()
-        .rev()
-        .filter(|e| crate::tui::principal_view::principal_arn_of_actor(&e.actor) == p.arn)
-        .take(10)
-        .collect();
-    if events.is_empty() {
-        out.push(Line::styled(" none in the tail", t.muted));
-    }
-    for e in events {
-        out.push(event_line(t, e));
-    }
-    out
-}
-
-fn document_lines(doc: &str, indent: &str) -> Vec<Line<'static>> {
+pub(super) fn document_lines(doc: &str, indent: &str) -> Vec<Line<'static>> {
     let pretty = serde_json::from_str::<serde_json::Value>(doc)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
@@ -814,47 +624,4 @@ fn document_lines(doc: &str, indent: &str) -> Vec<Line<'static>> {
         .lines()
         .map(|l| Line::raw(format!("{indent}{}", safe(l))))
         .collect()
-}
-
-fn event(app: &App, e: &TailRow) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let mut out = vec![Line::from(vec![
-        Span::styled(
-            format!(" {}", e.event),
-            t.header.add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(format!("   {}", crate::lab::iso8601(e.time_ms)), t.muted),
-    ])];
-    out.push(kv(t, "actor", Span::raw(e.actor.clone())));
-    out.push(kv(t, "source", Span::raw(e.source.clone())));
-    out.push(kv(
-        t,
-        "target bucket",
-        Span::raw(e.bucket.clone().unwrap_or_else(|| "-".into())),
-    ));
-    out.push(kv(
-        t,
-        "result",
-        Span::styled(
-            e.result().to_string(),
-            if e.error.is_some() { t.fail } else { t.pass },
-        ),
-    ));
-    out.push(kv(t, "source IP", Span::raw(e.source_ip.clone())));
-    out.push(kv(t, "log group", Span::styled(e.group.clone(), t.muted)));
-    match &e.detection {
-        Some(d) => out.push(kv(
-            t,
-            "detection",
-            Span::styled(
-                format!("{} {} — {}", severity_label(d.severity), d.id, d.summary),
-                t.severity(d.severity),
-            ),
-        )),
-        None => out.push(kv(t, "detection", Span::styled("none", t.muted))),
-    }
-    out.push(Line::raw(""));
-    out.push(section(t, "Record"));
-    out.extend(e.pretty.iter().map(|l| Line::raw(format!("   {l}"))));
-    out
 }

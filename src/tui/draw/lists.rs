@@ -382,10 +382,10 @@ pub fn principals(f: &mut Frame<'_>, area: Rect, app: &App) {
                 .filter(|f| f.resource == p.arn && f.status == Status::Fail)
                 .count();
             let row = Row::new(vec![
-                Cell::from(p.kind.label()),
+                Cell::from(p.kind.as_str()),
                 Cell::from(p.name.clone()),
                 Cell::from(Span::styled(p.mfa.label(), st(mfa_style))),
-                Cell::from(match p.console {
+                Cell::from(match p.console() {
                     Some(true) => "yes",
                     Some(false) => "no",
                     None => "-",

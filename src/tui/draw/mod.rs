@@ -3,8 +3,10 @@
 //! and clips whatever does not fit.
 
 pub mod detail;
+pub mod event_detail;
 pub mod help;
 pub mod lists;
+pub mod principal_detail;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
