@@ -19,6 +19,7 @@ pub mod draw;
 pub mod event_loop;
 pub mod filter;
 pub mod headless;
+pub mod incoming;
 pub mod keymap;
 pub mod keys;
 pub mod message;
@@ -28,6 +29,7 @@ pub mod tasks;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+pub mod views;
 pub mod widgets;
 
 use std::io;

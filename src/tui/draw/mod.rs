@@ -6,6 +6,7 @@ pub mod detail;
 pub mod event_detail;
 pub mod help;
 pub mod lists;
+pub mod policy;
 pub mod principal_detail;
 
 use ratatui::Frame;
