@@ -9,4 +9,5 @@ pub mod lab;
 pub mod logging;
 pub mod model;
 pub mod policy;
+pub mod remedy;
 pub mod rules;

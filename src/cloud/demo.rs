@@ -187,6 +187,119 @@ impl Cloud for DemoCloud {
         }
         apply_to_iam(&mut state.iam, change)
     }
+
+    async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
+        let state = self.state();
+        if let Change::AccountPublicAccessBlock { account_id, .. } = change {
+            return Ok(Change::AccountPublicAccessBlock {
+                account_id: account_id.clone(),
+                value: known(&state.account_public_access_block)?,
+            });
+        }
+        if let Some(name) = change.bucket() {
+            let b = state
+                .buckets
+                .get(name)
+                .ok_or_else(|| no_such_bucket(name))?;
+            return bucket_state(b, change);
+        }
+        iam_state(&state.iam, change)
+    }
+}
+
+/// A demo facet's value; the demo never has unknown facets, but a lab may.
+fn known<T: Clone>(f: &Facet<T>) -> Result<Option<T>, CloudError> {
+    match f {
+        Facet::Present(v) => Ok(Some(v.clone())),
+        Facet::Absent => Ok(None),
+        Facet::Unknown(u) => Err(CloudError::Other(u.to_string())),
+    }
+}
+
+/// What `current_state` reads from a demo bucket.
+fn bucket_state(b: &Bucket, change: &Change) -> Result<Change, CloudError> {
+    let bucket = b.name.clone();
+    Ok(match change {
+        Change::BucketPublicAccessBlock { .. } => Change::BucketPublicAccessBlock {
+            bucket,
+            value: known(&b.public_access_block)?,
+        },
+        Change::BucketEncryption { .. } => Change::BucketEncryption {
+            bucket,
+            value: known(&b.encryption)?,
+        },
+        Change::BucketPolicy { .. } => Change::BucketPolicy {
+            bucket,
+            value: known(&b.policy)?,
+        },
+        Change::BucketAcl { .. } => match known(&b.acl)? {
+            Some(acl) => Change::BucketAcl { bucket, acl },
+            None => return Err(CloudError::Other(format!("{bucket}: no ACL"))),
+        },
+        Change::BucketOwnership { .. } => Change::BucketOwnership {
+            bucket,
+            value: known(&b.ownership)?,
+        },
+        Change::BucketVersioning { .. } => Change::BucketVersioning {
+            bucket,
+            status: known(&b.versioning)?.map_or(VersioningStatus::Off, |v| v.status),
+        },
+        Change::BucketLogging { .. } => Change::BucketLogging {
+            bucket,
+            value: known(&b.logging)?,
+        },
+        other => {
+            return Err(CloudError::Other(format!(
+                "{}: not a bucket configuration",
+                other.api_call()
+            )));
+        }
+    })
+}
+
+/// What `current_state` reads from the demo's IAM.
+fn iam_state(iam: &IamInventory, change: &Change) -> Result<Change, CloudError> {
+    let user_named = |u: &str| {
+        iam.users
+            .iter()
+            .find(|x| x.name == u)
+            .ok_or_else(|| CloudError::Other(format!("NoSuchEntity: the user {u} cannot be found")))
+    };
+    match change {
+        Change::AccessKeyStatus { user, key_id, .. } => {
+            let u = user_named(user)?;
+            let key = known(&u.access_keys)?
+                .unwrap_or_default()
+                .into_iter()
+                .find(|k| &k.id == key_id)
+                .ok_or_else(|| {
+                    CloudError::Other(format!(
+                        "NoSuchEntity: the access key {key_id} cannot be found"
+                    ))
+                })?;
+            Ok(Change::AccessKeyStatus {
+                user: user.clone(),
+                key_id: key_id.clone(),
+                status: key.status,
+            })
+        }
+        Change::UserInlinePolicy { user, name, .. } => {
+            let u = user_named(user)?;
+            Ok(Change::UserInlinePolicy {
+                user: user.clone(),
+                name: name.clone(),
+                document: u
+                    .inline_policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| p.document.clone()),
+            })
+        }
+        other => Err(CloudError::Other(format!(
+            "{}: not an IAM configuration",
+            other.api_call()
+        ))),
+    }
 }
 
 fn facet<T>(value: Option<T>) -> Facet<T> {
@@ -213,10 +326,13 @@ fn apply_to_bucket(bucket: &mut Bucket, change: &Change, account_id: &str) {
         Change::BucketOwnership { value, .. } => bucket.ownership = facet(*value),
         Change::BucketVersioning { status, .. } => {
             let mfa_delete = bucket.versioning.present().is_some_and(|v| v.mfa_delete);
-            bucket.versioning = Facet::Present(Versioning {
-                status: *status,
-                mfa_delete,
-            });
+            // As on S3: once written, versioning is Enabled or Suspended;
+            // there is no way back to "never enabled".
+            let status = match status {
+                VersioningStatus::Off => VersioningStatus::Suspended,
+                s => *s,
+            };
+            bucket.versioning = Facet::Present(Versioning { status, mfa_delete });
         }
         Change::BucketLogging { value, .. } => bucket.logging = facet(value.clone()),
         Change::AccountPublicAccessBlock { .. }

@@ -72,4 +72,18 @@ pub trait Cloud: Send + Sync {
     /// Make one configuration write (what a remediation or an undo applies).
     /// The caller reads the resource back afterwards to verify it.
     async fn apply(&self, change: &Change) -> Result<(), CloudError>;
+
+    /// Read, now, the configuration `change` sets, and return it as the
+    /// change that would set it to what it is (the value in `change` is
+    /// ignored). A remediation captures the exact prior state with it before
+    /// writing and reads its write back with it afterwards. A configuration
+    /// that cannot be read is an error, never a guess: vigil does not change
+    /// what it cannot read back.
+    async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
+        Err(CloudError::Other(format!(
+            "the {} backend cannot read back {}",
+            self.backend_name(),
+            change.api_call()
+        )))
+    }
 }

@@ -4,6 +4,7 @@ mod iam;
 mod logs;
 mod s3;
 pub mod seed;
+mod state;
 mod write;
 
 use std::collections::HashMap;
@@ -277,5 +278,9 @@ impl Cloud for AwsCloud {
     async fn apply(&self, change: &Change) -> Result<(), CloudError> {
         let _permit = self.permit().await;
         write::apply(self, change).await
+    }
+
+    async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
+        state::current_state(self, change).await
     }
 }
