@@ -4,6 +4,8 @@ pub mod config;
 pub mod inventory;
 pub mod lab;
 pub mod policy_check;
+pub mod rules;
+pub mod scan;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -84,6 +86,11 @@ pub enum Command {
         #[command(subcommand)]
         command: policy_check::PolicyCommand,
     },
+    /// Evaluate every rule on the account (or the demo) and print the
+    /// findings; exit 1 when one at or above --fail-on fails.
+    Scan(scan::ScanArgs),
+    /// List the rule catalogue: id, title, severity, frameworks, remediation.
+    Rules(rules::RulesArgs),
 }
 
 /// An error that ends the program: a message, a hint, exit code 2.
@@ -231,6 +238,8 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Inventory(args)) => inventory::run(&cli.global, args).await,
         Some(Command::Lab { command }) => lab::run(&cli.global, command).await,
         Some(Command::Policy { command }) => policy_check::run(command),
+        Some(Command::Scan(args)) => scan::run(&cli.global, args).await,
+        Some(Command::Rules(args)) => rules::run(args),
         Some(Command::Demo) | None => Err(Fatal {
             message: "the interactive console is not built yet".into(),
             hint: Some("try `vigil --demo inventory`".into()),

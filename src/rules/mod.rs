@@ -1,6 +1,7 @@
 //! The check catalogue. A rule is data (id, title, severity, framework
 //! controls, the remediation that fixes it) plus a pure function from what
-//! was read to a verdict. Adding a rule touches one file: `s3.rs` or `iam.rs`.
+//! was read to a verdict. Adding a rule touches one place: `s3.rs` (and the
+//! `s3/` module holding its checks) or `iam.rs`.
 
 pub mod iam;
 pub mod s3;
@@ -47,9 +48,15 @@ impl Verdict {
 
     /// A needed facet could not be read: never a pass.
     pub fn unknown(what: &str, why: &Unknown) -> Self {
+        Verdict::undecided(format!("{what} unknown: {why}"))
+    }
+
+    /// The rule cannot decide, for the reason given (a facet unknown, a
+    /// policy that cannot be parsed): never a pass.
+    pub fn undecided(reason: impl Into<String>) -> Self {
         Verdict {
             status: Status::Unknown,
-            reason: Some(format!("{what} unknown: {why}")),
+            reason: Some(reason.into()),
             evidence: Vec::new(),
         }
     }
@@ -103,7 +110,10 @@ pub struct Rule {
     pub title: &'static str,
     pub severity: Severity,
     pub service: Service,
-    /// Framework controls: `CIS-AWS-3.0:…`, `CIS-AWS-4.0:…`, `FSBP:S3.x`.
+    /// Framework controls: `CIS-AWS-3.0:…`, `CIS-AWS-4.0:…` (CIS AWS
+    /// Foundations Benchmark recommendation numbers) and `FSBP:S3.x` (the AWS
+    /// Security Hub control id, as the Foundational Security Best Practices
+    /// catalogue numbers it).
     pub frameworks: &'static [&'static str],
     /// The remediation id that fixes it.
     pub remediation: Option<&'static str>,
@@ -112,16 +122,26 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Stamp a verdict with this rule's data.
+    /// Stamp a verdict with this rule's data. Reasons and evidence quote
+    /// policy documents, which are kept as written (attacker text): they are
+    /// made safe for a terminal here, once, for every rule.
     pub fn finding(&self, resource: &str, region: &str, v: Verdict) -> Finding {
+        let safe = |s: String| crate::model::text::sanitize(&s).into_owned();
         Finding {
             rule: self.id.to_string(),
             resource: resource.to_string(),
             region: region.to_string(),
             severity: self.severity,
             status: v.status,
-            reason: v.reason,
-            evidence: v.evidence,
+            reason: v.reason.map(safe),
+            evidence: v
+                .evidence
+                .into_iter()
+                .map(|e| Evidence {
+                    summary: safe(e.summary),
+                    path: e.path.map(safe),
+                })
+                .collect(),
             remediation: self.remediation.map(str::to_string),
             frameworks: self.frameworks.iter().map(|s| s.to_string()).collect(),
         }
@@ -138,22 +158,24 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     catalogue().into_iter().find(|r| r.id == id)
 }
 
-/// Buckets that receive CloudTrail logs: their policy lets
-/// `cloudtrail.amazonaws.com` write.
+/// Buckets that receive CloudTrail logs: their parsed policy has an Allow
+/// statement letting the `cloudtrail.amazonaws.com` service principal
+/// `s3:PutObject` (see [`s3::trail::cloudtrail_write_statement`]).
 pub fn trail_buckets(buckets: &[Bucket]) -> Vec<String> {
     buckets
         .iter()
-        .filter(|b| {
-            b.policy
-                .present()
-                .is_some_and(|p| p.contains("cloudtrail.amazonaws.com"))
-        })
+        .filter(|b| s3::trail::receives_cloudtrail_logs(b))
         .map(|b| b.name.clone())
         .collect()
 }
 
 /// Every bucket rule on one bucket.
 pub fn evaluate_bucket(ctx: &BucketContext<'_>) -> Vec<Finding> {
+    evaluate_bucket_with(ctx, |_| true)
+}
+
+/// The bucket rules `keep` selects, on one bucket, in catalogue order.
+pub fn evaluate_bucket_with(ctx: &BucketContext<'_>, keep: impl Fn(&Rule) -> bool) -> Vec<Finding> {
     let region = ctx
         .bucket
         .region
@@ -163,6 +185,7 @@ pub fn evaluate_bucket(ctx: &BucketContext<'_>) -> Vec<Finding> {
     let arn = ctx.bucket.arn();
     catalogue()
         .into_iter()
+        .filter(|rule| keep(rule))
         .filter_map(|rule| match rule.check {
             Check::Bucket(f) => f(ctx).map(|v| rule.finding(&arn, region, v)),
             Check::Account(_) => None,
@@ -172,8 +195,18 @@ pub fn evaluate_bucket(ctx: &BucketContext<'_>) -> Vec<Finding> {
 
 /// Every account-level rule.
 pub fn evaluate_account(ctx: &AccountContext<'_>) -> Vec<Finding> {
+    evaluate_account_with(ctx, |_| true)
+}
+
+/// The account-level rules `keep` selects (e.g. only S3's, when IAM was not
+/// read), in catalogue order.
+pub fn evaluate_account_with(
+    ctx: &AccountContext<'_>,
+    keep: impl Fn(&Rule) -> bool,
+) -> Vec<Finding> {
     catalogue()
         .into_iter()
+        .filter(|rule| keep(rule))
         .flat_map(|rule| match rule.check {
             Check::Account(f) => f(ctx)
                 .into_iter()
@@ -184,16 +217,21 @@ pub fn evaluate_account(ctx: &AccountContext<'_>) -> Vec<Finding> {
         .collect()
 }
 
-/// Every rule on a whole inventory, in catalogue order per resource.
-pub fn evaluate(inventory: &Inventory, now_ms: i64) -> Vec<Finding> {
-    let trail = trail_buckets(&inventory.buckets);
-    let mut out = evaluate_account(&AccountContext {
+/// The account-level facts of an inventory (its bucket list is not used).
+pub fn account_context(inventory: &Inventory, now_ms: i64) -> AccountContext<'_> {
+    AccountContext {
         account_id: &inventory.account.account_id,
         region: &inventory.account.region,
         account_public_access_block: &inventory.account_public_access_block,
         iam: &inventory.iam,
         now_ms,
-    });
+    }
+}
+
+/// Every rule on a whole inventory, in catalogue order per resource.
+pub fn evaluate(inventory: &Inventory, now_ms: i64) -> Vec<Finding> {
+    let trail = trail_buckets(&inventory.buckets);
+    let mut out = evaluate_account(&account_context(inventory, now_ms));
     for bucket in &inventory.buckets {
         out.extend(evaluate_bucket(&BucketContext {
             bucket,
