@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod collect;
 pub mod demo;
+pub mod elevation;
 pub mod error;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use crate::model::logs::{LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
 use crate::model::{CallerIdentity, Facet};
 
+pub use elevation::{Elevation, ElevationError, ElevationRequest, MfaCode};
 pub use error::CloudError;
 
 /// A bucket as `ListBuckets` names it, before its facets are read.
@@ -85,5 +87,13 @@ pub trait Cloud: Send + Sync {
             self.backend_name(),
             change.api_call()
         )))
+    }
+
+    /// Assume a role (`sts:AssumeRole` with the MFA serial and code when
+    /// given) and return a backend that acts as it. The request, and with it
+    /// the code, is consumed. Credentials stay inside the returned backend.
+    async fn elevate(&self, request: ElevationRequest) -> Result<Elevation, ElevationError> {
+        drop(request);
+        Err(ElevationError::Unsupported(self.backend_name()))
     }
 }

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use serde_json::Value;
-use vigil::cloud::{BucketListing, Cloud, CloudError, LogQuery};
+use vigil::cloud::{
+    BucketListing, Cloud, CloudError, Elevation, ElevationError, ElevationRequest, LogQuery,
+};
 use vigil::model::change::Change;
 use vigil::model::iam::IamInventory;
 use vigil::model::logs::{LogEventPage, LogGroup};
@@ -22,6 +24,7 @@ use vigil::rules::{AccountContext, BucketContext, Check};
 pub struct Recording {
     pub inner: Arc<dyn Cloud>,
     pub writes: Mutex<Vec<Change>>,
+    pub elevations: Mutex<usize>,
 }
 
 impl Recording {
@@ -29,6 +32,7 @@ impl Recording {
         Arc::new(Recording {
             inner,
             writes: Mutex::new(Vec::new()),
+            elevations: Mutex::new(0),
         })
     }
 
@@ -69,6 +73,10 @@ impl Cloud for Recording {
     }
     async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
         self.inner.current_state(change).await
+    }
+    async fn elevate(&self, request: ElevationRequest) -> Result<Elevation, ElevationError> {
+        *self.elevations.lock().unwrap() += 1;
+        self.inner.elevate(request).await
     }
 }
 
