@@ -1,7 +1,9 @@
 //! The command line: arguments, choosing the backend, headless subcommands.
 
 pub mod config;
+pub mod fix;
 pub mod inventory;
+pub mod journal;
 pub mod lab;
 pub mod policy_check;
 pub mod rules;
@@ -55,6 +57,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub readonly: bool,
 
+    /// The MFA-protected role to elevate into before writing (overrides
+    /// the [remediation] section of config.toml).
+    #[arg(long, global = true, value_name = "ARN")]
+    pub remediation_role: Option<String>,
+
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -91,6 +98,14 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the rule catalogue: id, title, severity, frameworks, remediation.
     Rules(rules::RulesArgs),
+    /// Fix one thing: preview, elevate, confirm, apply, verify, journal.
+    Fix(fix::FixArgs),
+    /// Put back what a journal entry changed.
+    Undo(fix::UndoArgs),
+    /// The journal of changes vigil made (list, verify, export).
+    Journal(journal::JournalArgs),
+    /// List the remediations: what each fixes, calls, needs.
+    Remediations(fix::RemediationsArgs),
 }
 
 /// An error that ends the program: a message, a hint, exit code 2.
@@ -240,6 +255,10 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Policy { command }) => policy_check::run(command),
         Some(Command::Scan(args)) => scan::run(&cli.global, args).await,
         Some(Command::Rules(args)) => rules::run(args),
+        Some(Command::Fix(args)) => fix::fix(&cli.global, args).await,
+        Some(Command::Undo(args)) => fix::undo(&cli.global, args).await,
+        Some(Command::Journal(args)) => journal::run(&cli.global, args).await,
+        Some(Command::Remediations(args)) => fix::remediations(args),
         Some(Command::Demo) | None => Err(Fatal {
             message: "the interactive console is not built yet".into(),
             hint: Some("try `vigil --demo inventory`".into()),
