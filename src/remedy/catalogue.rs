@@ -366,4 +366,27 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_readme_remediation_policy_is_exactly_what_the_remediations_need() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("\"Sid\": \"VigilRemediate\"")
+            .expect("the README's remediation policy");
+        let block = &readme[start..];
+        let block = &block[..block.find("```").unwrap_or(block.len())];
+        let mut listed: Vec<&str> = block
+            .lines()
+            .map(|l| l.trim().trim_end_matches(',').trim_matches('"'))
+            .filter(|l| l.starts_with("s3:") || l.starts_with("iam:"))
+            .collect();
+        listed.sort();
+        let mut needed: Vec<&str> = REMEDIATIONS
+            .iter()
+            .flat_map(|r| r.permissions.iter().copied())
+            .collect();
+        needed.sort();
+        needed.dedup();
+        assert_eq!(listed, needed);
+    }
 }
