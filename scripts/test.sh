@@ -37,6 +37,12 @@ export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL || true
 echo "test.sh: test server on $VIGIL_TEST_ENDPOINT" >&2
 
+# Seed the lab once before the tests. Seeding is idempotent but two seeds at
+# once both see a user without keys or MFA device and both create them (key
+# quota exceeded, a key too many); the tests, which seed in parallel, then
+# find everything in place and only re-apply settings.
+cargo run --quiet -- --endpoint-url "$VIGIL_TEST_ENDPOINT" lab seed >/dev/null
+
 # With arguments (e.g. `--test lab_on_server`), run just those tests.
 if [ "$#" -gt 0 ]; then
   cargo test "$@"

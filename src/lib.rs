@@ -12,3 +12,4 @@ pub mod policy;
 pub mod remedy;
 pub mod rules;
 pub mod session;
+pub mod tail;

@@ -118,11 +118,7 @@ fn run(kind: &str, input: &Value) -> Result<Option<Value>, String> {
                 }],
                 boundary.as_ref(),
             );
-            let methods: Vec<&str> = r
-                .privilege_escalation
-                .iter()
-                .map(|m| m.name.as_str())
-                .collect();
+            let methods: Vec<&str> = r.privilege_escalation.iter().map(String::as_str).collect();
             json!({
                 "admin_equivalent": r.admin_equivalent,
                 "privesc": !methods.is_empty(),

@@ -422,7 +422,9 @@ pub async fn scan(
         log_groups: Facet::unknown(UnknownReason::Other, "not read by scan"),
     };
     let mut findings = if whole_account {
-        rules::evaluate_account_with(&rules::account_context(&inventory, now_ms()), keep)
+        let now = now_ms();
+        let principals = rules::principal_reports(&inventory.iam, &account.account_id, now);
+        rules::evaluate_account_with(&rules::account_context(&inventory, &principals, now), keep)
     } else {
         Vec::new()
     };

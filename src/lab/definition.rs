@@ -177,6 +177,10 @@ pub struct BucketDef {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IamDef {
+    /// The root user as the credential report and account summary show it
+    /// (only the demo can express it; see notes).
+    #[serde(default)]
+    pub root: Option<RootDef>,
     #[serde(default)]
     pub password_policy: Option<PasswordPolicyDef>,
     #[serde(default, rename = "policy")]
@@ -205,6 +209,30 @@ pub struct PasswordPolicyDef {
     pub max_age_days: Option<i32>,
     #[serde(default)]
     pub reuse_prevention: Option<i32>,
+    /// IAM rule ids that must fail / pass on the password policy.
+    #[serde(default)]
+    pub expect_fail: Vec<String>,
+    #[serde(default)]
+    pub expect_pass: Vec<String>,
+}
+
+/// The root user: MFA, access keys and recent use, as the credential report
+/// would show them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootDef {
+    pub purpose: String,
+    #[serde(default)]
+    pub mfa: bool,
+    /// Days since the root password was last used; absent: never.
+    #[serde(default)]
+    pub password_last_used_days: Option<u32>,
+    #[serde(default)]
+    pub access_keys: Vec<AccessKeyDef>,
+    #[serde(default)]
+    pub expect_fail: Vec<String>,
+    #[serde(default)]
+    pub expect_pass: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -230,6 +258,10 @@ pub struct GroupDef {
     pub attached: Vec<String>,
     #[serde(default)]
     pub inline: Vec<InlinePolicyDef>,
+    #[serde(default)]
+    pub expect_fail: Vec<String>,
+    #[serde(default)]
+    pub expect_pass: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -240,6 +272,9 @@ pub struct AccessKeyDef {
     /// Age in days (only the demo can express it; see notes).
     #[serde(default)]
     pub age_days: Option<u32>,
+    /// Days since the key was last used; absent: never (demo only).
+    #[serde(default)]
+    pub last_used_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -249,6 +284,10 @@ pub struct UserDef {
     pub purpose: String,
     #[serde(default)]
     pub console_password: bool,
+    /// Days since the console password was last used; absent: never (demo
+    /// only).
+    #[serde(default)]
+    pub password_last_used_days: Option<u32>,
     #[serde(default)]
     pub mfa: bool,
     #[serde(default)]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{BucketDef, InlinePolicyDef, Lab};
+use super::{AccessKeyDef, BucketDef, InlinePolicyDef, Lab};
 use crate::model::iam::*;
 use crate::model::s3::*;
 use crate::model::text::safe;
@@ -269,16 +269,20 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
     policies.sort_by(|a, b| a.arn.cmp(&b.arn));
 
     let credential_report = Facet::Present(credential_report(lab, &users, now_ms));
+    let root = lab.iam.root.clone().unwrap_or_default();
     let mut summary = BTreeMap::new();
     let mfa_devices = lab.iam.users.iter().filter(|u| u.mfa).count() as i32;
-    summary.insert("AccountMFAEnabled".to_string(), 0);
+    summary.insert("AccountMFAEnabled".to_string(), i32::from(root.mfa));
     summary.insert("MFADevices".to_string(), mfa_devices);
     summary.insert("MFADevicesInUse".to_string(), mfa_devices);
     summary.insert("Users".to_string(), users.len() as i32);
     summary.insert("Groups".to_string(), groups.len() as i32);
     summary.insert("Roles".to_string(), roles.len() as i32);
     summary.insert("Policies".to_string(), policies.len() as i32);
-    summary.insert("AccountAccessKeysPresent".to_string(), 0);
+    summary.insert(
+        "AccountAccessKeysPresent".to_string(),
+        i32::from(!root.access_keys.is_empty()),
+    );
     IamInventory {
         users,
         groups,
@@ -305,10 +309,31 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
     }
 }
 
+/// One access key as the credential report shows it.
+struct ReportKey {
+    active: bool,
+    last_rotated: Option<String>,
+    last_used: Option<String>,
+}
+
+fn report_keys(defs: &[AccessKeyDef], now_ms: i64) -> Vec<ReportKey> {
+    let at = |days: u32| super::iso8601(now_ms - i64::from(days) * DAY_MS);
+    defs.iter()
+        .map(|k| ReportKey {
+            active: k.status == "Active",
+            last_rotated: Some(at(k.age_days.unwrap_or(0))),
+            last_used: k.last_used_days.map(at),
+        })
+        .collect()
+}
+
 /// The credential report AWS would write for these users (IAM User Guide,
 /// "Getting credential reports": columns and their `N/A` /
-/// `not_supported` / `no_information` values), root first.
+/// `not_supported` / `no_information` values), root first; the lab's
+/// `[iam.root]` says what the root row holds.
 fn credential_report(lab: &Lab, users: &[User], now_ms: i64) -> Vec<CredentialReportRow> {
+    let at = |days: u32| super::iso8601(now_ms - i64::from(days) * DAY_MS);
+    let root_def = lab.iam.root.clone().unwrap_or_default();
     let mut rows = Vec::new();
     let mut root = CredentialReportRow::new();
     root.insert("user".into(), "<root_account>".into());
@@ -323,12 +348,15 @@ fn credential_report(lab: &Lab, users: &[User], now_ms: i64) -> Vec<CredentialRe
     root.insert("password_enabled".into(), "not_supported".into());
     root.insert(
         "password_last_used".into(),
-        super::iso8601(now_ms - 3 * DAY_MS),
+        root_def
+            .password_last_used_days
+            .map(at)
+            .unwrap_or_else(|| "no_information".into()),
     );
     root.insert("password_last_changed".into(), "not_supported".into());
     root.insert("password_next_rotation".into(), "not_supported".into());
-    root.insert("mfa_active".into(), "false".into());
-    fill_keys(&mut root, &[]);
+    root.insert("mfa_active".into(), root_def.mfa.to_string());
+    fill_keys(&mut root, &report_keys(&root_def.access_keys, now_ms));
     rows.push(root);
     for (u, def) in users.iter().filter_map(|u| {
         lab.iam
@@ -338,45 +366,55 @@ fn credential_report(lab: &Lab, users: &[User], now_ms: i64) -> Vec<CredentialRe
             .map(|d| (u, d))
     }) {
         let mut row = CredentialReportRow::new();
+        let created = super::iso8601(now_ms - 500 * DAY_MS);
         row.insert("user".into(), u.name.clone());
         row.insert("arn".into(), u.arn.clone());
-        row.insert(
-            "user_creation_time".into(),
-            super::iso8601(now_ms - 500 * DAY_MS),
-        );
-        let (enabled, used) = if def.console_password {
-            ("true", "no_information")
+        row.insert("user_creation_time".into(), created.clone());
+        if def.console_password {
+            row.insert("password_enabled".into(), "true".into());
+            row.insert(
+                "password_last_used".into(),
+                def.password_last_used_days
+                    .map(at)
+                    .unwrap_or_else(|| "no_information".into()),
+            );
+            // The lab's passwords were set when the users were created.
+            row.insert("password_last_changed".into(), created);
         } else {
-            ("false", "not_supported")
-        };
-        row.insert("password_enabled".into(), enabled.into());
-        row.insert("password_last_used".into(), used.into());
-        row.insert("password_last_changed".into(), "N/A".into());
+            row.insert("password_enabled".into(), "false".into());
+            row.insert("password_last_used".into(), "N/A".into());
+            row.insert("password_last_changed".into(), "N/A".into());
+        }
         row.insert("password_next_rotation".into(), "N/A".into());
         row.insert("mfa_active".into(), def.mfa.to_string());
-        let keys = u.access_keys.present().cloned().unwrap_or_default();
-        fill_keys(&mut row, &keys);
+        fill_keys(&mut row, &report_keys(&def.access_keys, now_ms));
         rows.push(row);
     }
     rows
 }
 
-fn fill_keys(row: &mut CredentialReportRow, keys: &[AccessKey]) {
+fn fill_keys(row: &mut CredentialReportRow, keys: &[ReportKey]) {
     for slot in 1..=2 {
         let key = keys.get(slot - 1);
         row.insert(
             format!("access_key_{slot}_active"),
-            key.map(|k| k.status == "Active")
-                .unwrap_or(false)
-                .to_string(),
+            key.map(|k| k.active).unwrap_or(false).to_string(),
         );
         row.insert(
             format!("access_key_{slot}_last_rotated"),
-            key.and_then(|k| k.create_date.clone())
+            key.and_then(|k| k.last_rotated.clone())
                 .unwrap_or_else(|| "N/A".into()),
         );
-        for col in ["last_used_date", "last_used_region", "last_used_service"] {
-            row.insert(format!("access_key_{slot}_{col}"), "N/A".into());
+        let used = key.and_then(|k| k.last_used.clone());
+        row.insert(
+            format!("access_key_{slot}_last_used_date"),
+            used.clone().unwrap_or_else(|| "N/A".into()),
+        );
+        for (col, value) in [("region", "us-east-1"), ("service", "s3")] {
+            row.insert(
+                format!("access_key_{slot}_last_used_{col}"),
+                if used.is_some() { value } else { "N/A" }.into(),
+            );
         }
     }
     for slot in 1..=2 {

@@ -62,8 +62,14 @@ pub struct PrivescMethod {
 pub struct IdentityReport {
     /// Effectively `*` on `*`.
     pub admin_equivalent: bool,
-    /// The methods available, in catalogue order.
-    pub privilege_escalation: Vec<PrivescMethod>,
+    /// The Allow statements that make the principal an administrator (each
+    /// statement once, in policy order); empty when not admin-equivalent.
+    pub admin_grants: Vec<Grant>,
+    /// The names of the methods available (actions joined with `+`), in
+    /// catalogue order: the contract of `--as identity`.
+    pub privilege_escalation: Vec<String>,
+    /// The same methods with, for each action, the statements that allow it.
+    pub privilege_escalation_methods: Vec<PrivescMethod>,
     /// Human-readable reasons.
     pub reasons: Vec<String>,
 }
@@ -259,6 +265,8 @@ pub fn analyze_identity(policies: &[NamedPolicy<'_>], boundary: Option<&Policy>)
         }
     }
     if admin_equivalent {
+        // The probes interleave the same statements: keep each once.
+        admin_grants.sort_by_key(|g| (g.statement.policy, g.statement.index));
         admin_grants.dedup();
         let by: Vec<String> = admin_grants
             .iter()
@@ -287,9 +295,17 @@ pub fn analyze_identity(policies: &[NamedPolicy<'_>], boundary: Option<&Policy>)
             privilege_escalation.push(PrivescMethod { name, actions });
         }
     }
+    if !admin_equivalent {
+        admin_grants.clear();
+    }
     IdentityReport {
         admin_equivalent,
-        privilege_escalation,
+        admin_grants,
+        privilege_escalation: privilege_escalation
+            .iter()
+            .map(|m| m.name.clone())
+            .collect(),
+        privilege_escalation_methods: privilege_escalation,
         reasons,
     }
 }
@@ -313,10 +329,7 @@ mod tests {
     }
 
     fn names(r: &IdentityReport) -> Vec<String> {
-        r.privilege_escalation
-            .iter()
-            .map(|m| m.name.clone())
-            .collect()
+        r.privilege_escalation.clone()
     }
 
     #[test]
@@ -338,6 +351,23 @@ mod tests {
             !report(r#"{"Effect":"Allow","Action":["iam:*","s3:*"],"Resource":"*"}"#)
                 .admin_equivalent
         );
+    }
+
+    #[test]
+    fn admin_grants_name_each_granting_statement_once() {
+        let r = report(
+            r#"{"Sid":"Read","Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}"#,
+        );
+        assert!(r.admin_equivalent);
+        let sids: Vec<_> = r
+            .admin_grants
+            .iter()
+            .map(|g| g.statement.sid.as_deref())
+            .collect();
+        // s3:GetObject is also allowed by "Read"; both statements grant a probe.
+        assert_eq!(sids, vec![Some("Read"), Some("All")]);
+        let r = report(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+        assert!(!r.admin_equivalent && r.admin_grants.is_empty());
     }
 
     #[test]
@@ -365,7 +395,7 @@ mod tests {
         assert!(!r.admin_equivalent);
         assert_eq!(names(&r), vec!["lambda:UpdateFunctionCode"]);
         assert_eq!(
-            r.privilege_escalation[0].actions[0].allowed_by[0].policy,
+            r.privilege_escalation_methods[0].actions[0].allowed_by[0].policy,
             "admin"
         );
     }

@@ -109,13 +109,7 @@ pub fn analyze_trust(policy: &Policy, account_id: &str) -> TrustReport {
                         ));
                     }
                 }
-                let has_external_id = st.conditions.iter().any(|c| {
-                    c.is_key("sts:ExternalId")
-                        && !c.operator.if_exists
-                        && c.operator.set != SetOp::ForAllValues
-                        && !c.operator.base.is_negated()
-                        && c.operator.base != BaseOp::Null
-                });
+                let has_external_id = requires_external_id(st);
                 for a in &p.aws {
                     if let Some(acct) = arn::principal_account(a)
                         && acct != account_id
@@ -157,6 +151,39 @@ pub fn analyze_trust(policy: &Policy, account_id: &str) -> TrustReport {
     }
 }
 
+/// The statement only matches when the caller sends an `sts:ExternalId`
+/// (a positive test of the key, not `IfExists`, `ForAllValues` or `Null`, which
+/// all match a request without it).
+fn requires_external_id(st: &Statement) -> bool {
+    st.conditions.iter().any(|c| {
+        c.is_key("sts:ExternalId")
+            && !c.operator.if_exists
+            && c.operator.set != SetOp::ForAllValues
+            && !c.operator.base.is_negated()
+            && c.operator.base != BaseOp::Null
+    })
+}
+
+/// Whether IAM principals (account roots, users, roles, `*`) may call
+/// `sts:AssumeRole` on the role outside a third-party arrangement guarded by
+/// `sts:ExternalId`: the roles people assume, where requiring MFA matters.
+/// Roles only AWS services or federated identity providers assume are not;
+/// nor is a vendor role whose every grant to IAM principals needs an
+/// external id (IAM User Guide, "Access to AWS accounts owned by third
+/// parties").
+pub fn assumed_by_iam_principals(policy: &Policy) -> bool {
+    policy.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && action_matches(&st.action, "sts:AssumeRole")
+            && match &st.principal {
+                Some(PrincipalBlock::NotPrincipal(_)) => true,
+                Some(PrincipalBlock::Principal(p)) => !p.aws.is_empty(),
+                None => false,
+            }
+            && !requires_external_id(st)
+    })
+}
+
 /// One way to call `sts:AssumeRole` without MFA.
 struct Scenario {
     label: &'static str,
@@ -181,6 +208,17 @@ const MAX_BYPASSES: usize = 8;
 /// Allowed AssumeRole requests without MFA, described in words (at most a
 /// few; empty when MFA is required).
 pub fn mfa_bypasses(policy: &Policy) -> Vec<String> {
+    bypasses(policy, true)
+}
+
+/// [`mfa_bypasses`] by IAM principals only: an AWS service assuming a role
+/// never presents MFA, so its access is not a bypass of an MFA requirement
+/// meant for people.
+pub fn iam_principal_mfa_bypasses(policy: &Policy) -> Vec<String> {
+    bypasses(policy, false)
+}
+
+fn bypasses(policy: &Policy, include_services: bool) -> Vec<String> {
     let mut out = Vec::new();
     let allows = policy
         .statements
@@ -200,7 +238,10 @@ pub fn mfa_bypasses(policy: &Policy) -> Vec<String> {
         if out.len() >= MAX_BYPASSES {
             break;
         }
-        for who in candidates(allow) {
+        for who in candidates(allow)
+            .into_iter()
+            .filter(|w| include_services || w.kind != PrincipalKind::Service)
+        {
             for (si, sc) in scenarios.iter().enumerate() {
                 let Some(allow_note) = mfa_conditions_hold(allow, &sc.context) else {
                     continue;
@@ -487,6 +528,35 @@ mod tests {
             r#"{"StringEqualsIfExists":{"sts:ExternalId":"abc"}}"#,
         ));
         assert_eq!(r.external_without_external_id, vec!["444455556666"]);
+    }
+
+    #[test]
+    fn service_principals_are_not_people_who_skip_mfa() {
+        let p = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+        )
+        .unwrap();
+        assert!(!mfa_bypasses(&p).is_empty(), "the service has no MFA");
+        assert!(iam_principal_mfa_bypasses(&p).is_empty());
+        assert!(assumed_by_iam_principals(&p));
+    }
+
+    #[test]
+    fn third_party_with_external_id_and_services_are_not_assumed_by_people() {
+        let vendor = Policy::parse(&format!(
+            "{{\"Statement\":[{}]}}",
+            with(ALLOW, r#"{"StringEquals":{"sts:ExternalId":"x"}}"#)
+        ))
+        .unwrap();
+        assert!(!assumed_by_iam_principals(&vendor));
+        let no_id = Policy::parse(&format!("{{\"Statement\":[{ALLOW}}}]}}")).unwrap();
+        assert!(assumed_by_iam_principals(&no_id));
+        let service = Policy::parse(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sts:AssumeRole"}}"#,
+        )
+        .unwrap();
+        assert!(!assumed_by_iam_principals(&service));
     }
 
     #[test]

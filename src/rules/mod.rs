@@ -12,6 +12,7 @@ use crate::model::finding::{Evidence, Finding, Severity, Status};
 use crate::model::iam::IamInventory;
 use crate::model::s3::{Bucket, PublicAccessBlock};
 use crate::model::{Facet, Inventory, Unknown};
+use crate::policy::principals::{IamAnalysis, PrincipalReport};
 
 /// Which part of the account a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -82,6 +83,22 @@ pub struct AccountContext<'a> {
     pub iam: &'a Facet<IamInventory>,
     /// Milliseconds since the epoch, for age rules.
     pub now_ms: i64,
+    /// Every principal's effective permissions, credentials and trust,
+    /// computed once from `iam` (see [`principal_reports`]); empty when IAM
+    /// is unknown.
+    pub principals: &'a [PrincipalReport],
+}
+
+/// The principal reports the IAM rules read, computed once per account.
+pub fn principal_reports(
+    iam: &Facet<IamInventory>,
+    account_id: &str,
+    now_ms: i64,
+) -> Vec<PrincipalReport> {
+    match iam {
+        Facet::Present(iam) => IamAnalysis::new(iam, account_id).principal_reports(now_ms),
+        _ => Vec::new(),
+    }
 }
 
 /// How a rule is evaluated.
@@ -217,21 +234,28 @@ pub fn evaluate_account_with(
         .collect()
 }
 
-/// The account-level facts of an inventory (its bucket list is not used).
-pub fn account_context(inventory: &Inventory, now_ms: i64) -> AccountContext<'_> {
+/// The account-level facts of an inventory (its bucket list is not used);
+/// `principals` are its [`principal_reports`], computed once by the caller.
+pub fn account_context<'a>(
+    inventory: &'a Inventory,
+    principals: &'a [PrincipalReport],
+    now_ms: i64,
+) -> AccountContext<'a> {
     AccountContext {
         account_id: &inventory.account.account_id,
         region: &inventory.account.region,
         account_public_access_block: &inventory.account_public_access_block,
         iam: &inventory.iam,
         now_ms,
+        principals,
     }
 }
 
 /// Every rule on a whole inventory, in catalogue order per resource.
 pub fn evaluate(inventory: &Inventory, now_ms: i64) -> Vec<Finding> {
     let trail = trail_buckets(&inventory.buckets);
-    let mut out = evaluate_account(&account_context(inventory, now_ms));
+    let principals = principal_reports(&inventory.iam, &inventory.account.account_id, now_ms);
+    let mut out = evaluate_account(&account_context(inventory, &principals, now_ms));
     for bucket in &inventory.buckets {
         out.extend(evaluate_bucket(&BucketContext {
             bucket,

@@ -1,6 +1,0 @@
-//! IAM rules.
-
-use super::Rule;
-
-/// The IAM catalogue.
-pub static RULES: &[Rule] = &[];
