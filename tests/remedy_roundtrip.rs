@@ -171,6 +171,14 @@ async fn fails(cloud: &dyn Cloud, case: &Case, plan_resource: &str) -> bool {
             &me.account_id,
             &account_bpa,
         ),
+        None if case.remediation == "user-require-mfa" => {
+            // The user still has no MFA device, so the rule's finding stays;
+            // what the remediation changes is that the user's own policies
+            // now deny everything but MFA set-up without MFA.
+            let iam = cloud.iam_inventory().await.unwrap();
+            let u = iam.users.iter().find(|u| u.arn == plan_resource).unwrap();
+            !denies_without_mfa(u)
+        }
         None => {
             let iam = cloud.iam_inventory().await.unwrap();
             account_fails(case.rule, plan_resource, &me.account_id, &account_bpa, &iam)

@@ -158,12 +158,14 @@ pub fn account_fails(
     if let Some(r) = vigil::rules::rule(rule)
         && let Check::Account(f) = r.check
     {
+        let principals = vigil::rules::principal_reports(&iam_facet, account_id, 0);
         let ctx = AccountContext {
             account_id,
             region: "us-east-1",
             account_public_access_block: account_bpa,
             iam: &iam_facet,
             now_ms: 0,
+            principals: &principals,
         };
         return f(&ctx)
             .iter()
