@@ -106,7 +106,6 @@ async fn assume_role_sends_the_mfa_serial_and_code_and_the_session_writes_as_the
         "{}",
         me.caller_arn
     );
-    let before = proxy.exchanges().len();
     let bucket = "vigil-lab-versioning-suspended".to_string();
     writer
         .cloud
@@ -116,7 +115,8 @@ async fn assume_role_sends_the_mfa_serial_and_code_and_the_session_writes_as_the
         })
         .await
         .unwrap();
-    let write = proxy.exchanges()[before..]
+    let write = proxy
+        .exchanges()
         .iter()
         .find(|e| e.method == "PUT" && e.target.contains("versioning"))
         .cloned()

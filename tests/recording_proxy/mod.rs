@@ -130,8 +130,8 @@ fn relay(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Exchange>>) -> s
         .map(|l| format!("{l}\r\n"))
         .collect::<String>()
         + "Connection: close\r\n\r\n";
-    client.write_all(rhead.as_bytes())?;
-    client.write_all(&response[split..])?;
+    // Logged before the client sees the answer, so a test that asserts
+    // right after its call finds the exchange.
     let mut first = head.lines().next().unwrap_or_default().split_whitespace();
     log.lock().unwrap().push(Exchange {
         method: first.next().unwrap_or_default().to_string(),
@@ -140,6 +140,8 @@ fn relay(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Exchange>>) -> s
         body: String::from_utf8_lossy(&body).to_string(),
         response: String::from_utf8_lossy(&response).to_string(),
     });
+    client.write_all(rhead.as_bytes())?;
+    client.write_all(&response[split..])?;
     Ok(())
 }
 
