@@ -11,3 +11,4 @@ pub mod model;
 pub mod policy;
 pub mod rules;
 pub mod tail;
+pub mod tui;

@@ -1,7 +1,9 @@
 //! The command line: arguments, choosing the backend, headless subcommands.
 
 pub mod config;
+pub mod console;
 pub mod inventory;
+pub mod keys;
 pub mod lab;
 pub mod policy_check;
 pub mod rules;
@@ -53,6 +55,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: load this lab file instead of the embedded one (for
+    /// tests that feed the console hostile or large accounts).
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub demo_lab: Option<std::path::PathBuf>,
+
     /// Never write: remediation actions are not even offered.
     #[arg(long, global = true)]
     pub readonly: bool,
@@ -60,6 +67,10 @@ pub struct GlobalArgs {
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Console theme: default, light, high-contrast, mono, or a theme file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
 
     /// AWS requests in flight at once.
     #[arg(long, global = true, default_value_t = 32, value_name = "N",
@@ -97,6 +108,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// The console on the embedded demo account (same as --demo).
     Demo,
+    /// Print the effective keymap (with your keymap.toml merged in).
+    Keys,
     /// Print the whole inventory (buckets, IAM, log groups) as JSON.
     Inventory(inventory::InventoryArgs),
     /// The lab account: a deliberately misconfigured account for testing.
@@ -169,7 +182,16 @@ pub fn now_ms() -> i64 {
 /// The backend the options ask for.
 pub async fn backend(global: &GlobalArgs) -> Result<Arc<dyn Cloud>, Fatal> {
     if global.demo {
-        let demo = DemoCloud::embedded(now_ms())?;
+        let demo = match &global.demo_lab {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Fatal::new(format!("cannot read {}: {e}", path.display())))?;
+                let lab = crate::lab::Lab::from_toml(&text)
+                    .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
+                DemoCloud::from_lab(&lab, now_ms())
+            }
+            None => DemoCloud::embedded(now_ms())?,
+        };
         return Ok(Arc::new(match global.demo_replay {
             0 => demo,
             secs => demo.with_replay(std::time::Duration::from_secs(secs)),
@@ -277,10 +299,13 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Rules(args)) => rules::run(args),
         Some(Command::Tail(args)) => tail::run(&cli.global, args).await,
         Some(Command::Trail { command }) => trail::run(command),
-        Some(Command::Demo) | None => Err(Fatal {
-            message: "the interactive console is not built yet".into(),
-            hint: Some("try `vigil --demo inventory`".into()),
-        }),
+        Some(Command::Keys) => keys::run(&cli.global),
+        Some(Command::Demo) => {
+            let mut global = cli.global.clone();
+            global.demo = true;
+            console::run(&global).await
+        }
+        None => console::run(&cli.global).await,
     }
 }
 
