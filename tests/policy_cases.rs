@@ -1,14 +1,19 @@
 //! Runs every case in `tests/cases/*.json` (see `tests/cases/README.md`) through
 //! the policy engine and compares each field of `expected`.
 //!
-//! Kinds `cloudtrail_parse` and `other` belong to other modules and are
-//! counted and skipped here; an unknown kind fails the test.
+//! Kind `other` holds IAM credential-report cases, judged by the principal
+//! reports and the IAM rules; `cloudtrail_parse` belongs to the tail and is
+//! counted and skipped here; an unknown kind (or `other` check) fails.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use vigil::model::finding::Status;
+use vigil::model::iam::{CredentialReportRow, IamInventory, User};
 use vigil::model::s3::{AclGrant, ObjectOwnership, PublicAccessBlock};
+use vigil::model::{Facet, UnknownReason};
 use vigil::policy::{self, BucketInput, NamedPolicy, Policy};
+use vigil::rules::AccountContext;
 
 fn cases_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
@@ -125,8 +130,74 @@ fn run(kind: &str, input: &Value) -> Result<Option<Value>, String> {
                 "methods": methods,
             })
         }
-        "cloudtrail_parse" | "other" => return Ok(None),
+        "other" => other(input)?,
+        "cloudtrail_parse" => return Ok(None),
         unknown => return Err(format!("unknown case kind {unknown:?}")),
+    }))
+}
+
+/// An `other` case: what vigil makes of one credential-report row (the
+/// user's MFA devices and keys unreadable, so the row alone decides).
+fn other(input: &Value) -> Result<Value, String> {
+    match input.get("check").and_then(Value::as_str) {
+        Some("principal_lacks_mfa") => {}
+        other => return Err(format!("unknown `other` check {other:?}")),
+    }
+    let row: CredentialReportRow = serde_json::from_value(
+        input
+            .get("credential_report_row")
+            .cloned()
+            .ok_or("no credential_report_row")?,
+    )
+    .map_err(|e| e.to_string())?;
+    let name = row.get("user").cloned().ok_or("the row has no user")?;
+    let arn = row.get("arn").cloned().ok_or("the row has no arn")?;
+    let account = arn.split(':').nth(4).unwrap_or("").to_string();
+    let iam = IamInventory {
+        users: vec![User {
+            name,
+            arn: arn.clone(),
+            path: "/".into(),
+            create_date: None,
+            groups: Vec::new(),
+            inline_policies: Vec::new(),
+            attached_policies: Vec::new(),
+            permissions_boundary: None,
+            mfa_devices: Facet::unknown(UnknownReason::AccessDenied, "not in the case"),
+            access_keys: Facet::unknown(UnknownReason::AccessDenied, "not in the case"),
+            tags: Vec::new(),
+        }],
+        groups: Vec::new(),
+        roles: Vec::new(),
+        policies: Vec::new(),
+        credential_report: Facet::Present(vec![row]),
+        account_summary: Facet::Absent,
+        password_policy: Facet::Absent,
+    };
+    let reports = vigil::policy::principal_reports(&iam, &account, 0);
+    let report = reports
+        .iter()
+        .find(|r| r.arn == arn)
+        .ok_or("no report for the user")?;
+    let c = report.credentials.as_ref().ok_or("no credentials")?;
+    let iam = Facet::Present(iam);
+    let findings = vigil::rules::evaluate_account(&AccountContext {
+        account_id: &account,
+        region: "us-east-1",
+        account_public_access_block: &Facet::Absent,
+        iam: &iam,
+        now_ms: 0,
+        principals: &reports,
+    });
+    let console_finding = findings
+        .iter()
+        .find(|f| f.rule == "iam-console-user-without-mfa" && f.resource == arn)
+        .ok_or("no console-MFA finding")?;
+    Ok(json!({
+        "principal": report.arn,
+        "console_access": c.console_password.known(),
+        "lacks_mfa": c.mfa.known().map(|m| !m),
+        "console_mfa_finding": console_finding.status == Status::Fail,
     }))
 }
 
@@ -206,7 +277,7 @@ fn policy_cases() {
         }
     }
     println!(
-        "policy cases: {passed} passed, {skipped} skipped (not policy kinds), {} failed",
+        "policy cases: {passed} passed, {skipped} skipped (cloudtrail_parse), {} failed",
         failures.len()
     );
     for f in &failures {

@@ -359,7 +359,7 @@ fn account_verdict(bpa: Facet<PublicAccessBlock>) -> (String, Verdict) {
         iam: Facet::unknown(UnknownReason::Other, "not read"),
         log_groups: Facet::unknown(UnknownReason::Other, "not read"),
     };
-    let mut out = check(&rules::account_context(&inventory, &[], 0));
+    let mut out = check(&rules::account_context(&inventory, 0));
     assert_eq!(out.len(), 1);
     out.remove(0)
 }

@@ -8,6 +8,8 @@ pub mod lab;
 pub mod policy_check;
 pub mod rules;
 pub mod scan;
+pub mod tail;
+pub mod trail;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -79,6 +81,27 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 4, value_name = "N", hide = true,
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
+
+    /// CloudWatch Logs group to tail; repeat for several (default: the
+    /// config's [tail] log_groups, else the region's CloudTrail groups).
+    #[arg(long = "log-group", global = true, value_name = "NAME")]
+    pub log_group: Vec<String>,
+
+    /// How far back the tail starts: 90s, 15m, 2h, 7d (default: the
+    /// config's [tail] since, else 1h).
+    #[arg(long, global = true, value_name = "WINDOW")]
+    pub since: Option<crate::tail::window::Since>,
+
+    /// With --demo: send a lab event again every N seconds, so the demo's
+    /// tail is alive (0: never).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 3,
+        value_name = "SECONDS",
+        hide = true
+    )]
+    pub demo_replay: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +127,14 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the rule catalogue: id, title, severity, frameworks, remediation.
     Rules(rules::RulesArgs),
+    /// Follow CloudTrail in CloudWatch Logs without the console: events as
+    /// lines (or JSON lines), detections flagged.
+    Tail(tail::TailArgs),
+    /// CloudTrail records offline: parse a file, list the detections.
+    Trail {
+        #[command(subcommand)]
+        command: trail::TrailCommand,
+    },
 }
 
 /// An error that ends the program: a message, a hint, exit code 2.
@@ -151,14 +182,20 @@ pub fn now_ms() -> i64 {
 /// The backend the options ask for.
 pub async fn backend(global: &GlobalArgs) -> Result<Arc<dyn Cloud>, Fatal> {
     if global.demo {
-        if let Some(path) = &global.demo_lab {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Fatal::new(format!("cannot read {}: {e}", path.display())))?;
-            let lab = crate::lab::Lab::from_toml(&text)
-                .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
-            return Ok(Arc::new(DemoCloud::from_lab(&lab, now_ms())));
-        }
-        return Ok(Arc::new(DemoCloud::embedded(now_ms())?));
+        let demo = match &global.demo_lab {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Fatal::new(format!("cannot read {}: {e}", path.display())))?;
+                let lab = crate::lab::Lab::from_toml(&text)
+                    .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
+                DemoCloud::from_lab(&lab, now_ms())
+            }
+            None => DemoCloud::embedded(now_ms())?,
+        };
+        return Ok(Arc::new(match global.demo_replay {
+            0 => demo,
+            secs => demo.with_replay(std::time::Duration::from_secs(secs)),
+        }));
     }
     Ok(Arc::new(aws(global).await?))
 }
@@ -260,6 +297,8 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Policy { command }) => policy_check::run(command),
         Some(Command::Scan(args)) => scan::run(&cli.global, args).await,
         Some(Command::Rules(args)) => rules::run(args),
+        Some(Command::Tail(args)) => tail::run(&cli.global, args).await,
+        Some(Command::Trail { command }) => trail::run(command),
         Some(Command::Keys) => keys::run(&cli.global),
         Some(Command::Demo) => {
             let mut global = cli.global.clone();

@@ -422,9 +422,7 @@ pub async fn scan(
         log_groups: Facet::unknown(UnknownReason::Other, "not read by scan"),
     };
     let mut findings = if whole_account {
-        let now = now_ms();
-        let principals = rules::principal_reports(&inventory.iam, &account.account_id, now);
-        rules::evaluate_account_with(&rules::account_context(&inventory, &principals, now), keep)
+        rules::evaluate_account_with(&rules::account_context(&inventory, now_ms()), keep)
     } else {
         Vec::new()
     };

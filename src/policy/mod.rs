@@ -22,6 +22,7 @@ pub mod eval;
 pub mod identity;
 pub mod principals;
 pub mod public;
+pub mod reach;
 pub mod s3_actions;
 pub mod scalar;
 pub mod transport;
@@ -36,6 +37,7 @@ pub use eval::{Decision, Evaluation, Request, RequestPrincipal, StatementRef, ev
 pub use identity::{IdentityReport, NamedPolicy, PrivescMethod, analyze_identity};
 pub use principals::{IamAnalysis, PrincipalKind, PrincipalReport, principal_reports};
 pub use public::{BucketInput, PublicVia, Publicity, bucket_publicity};
+pub use reach::{BucketReach, Capability, PrincipalReach, bucket_reach};
 pub use s3_actions::AccessKind;
 pub use transport::{TransportReport, insecure_transport};
 pub use trust::{TrustReport, analyze_trust};

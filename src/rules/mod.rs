@@ -84,8 +84,9 @@ pub struct AccountContext<'a> {
     /// Milliseconds since the epoch, for age rules.
     pub now_ms: i64,
     /// Every principal's effective permissions, credentials and trust,
-    /// computed once from `iam` (see [`principal_reports`]); empty when IAM
-    /// is unknown.
+    /// computed once from `iam` (see [`principal_reports`]). Empty means
+    /// "not computed yet": [`evaluate_account_with`] computes them once for
+    /// all IAM rules, and an IAM rule called on its own computes its own.
     pub principals: &'a [PrincipalReport],
 }
 
@@ -221,6 +222,23 @@ pub fn evaluate_account_with(
     ctx: &AccountContext<'_>,
     keep: impl Fn(&Rule) -> bool,
 ) -> Vec<Finding> {
+    // The IAM rules share one set of principal reports per account.
+    let computed;
+    let with_principals;
+    let ctx = if ctx.principals.is_empty()
+        && catalogue()
+            .iter()
+            .any(|r| r.service == Service::Iam && keep(r))
+    {
+        computed = principal_reports(ctx.iam, ctx.account_id, ctx.now_ms);
+        with_principals = AccountContext {
+            principals: &computed,
+            ..*ctx
+        };
+        &with_principals
+    } else {
+        ctx
+    };
     catalogue()
         .into_iter()
         .filter(|rule| keep(rule))
@@ -234,28 +252,24 @@ pub fn evaluate_account_with(
         .collect()
 }
 
-/// The account-level facts of an inventory (its bucket list is not used);
-/// `principals` are its [`principal_reports`], computed once by the caller.
-pub fn account_context<'a>(
-    inventory: &'a Inventory,
-    principals: &'a [PrincipalReport],
-    now_ms: i64,
-) -> AccountContext<'a> {
+/// The account-level facts of an inventory (its bucket list is not used).
+/// The principal reports are left to [`evaluate_account_with`], which
+/// computes them once when an IAM rule runs.
+pub fn account_context(inventory: &Inventory, now_ms: i64) -> AccountContext<'_> {
     AccountContext {
         account_id: &inventory.account.account_id,
         region: &inventory.account.region,
         account_public_access_block: &inventory.account_public_access_block,
         iam: &inventory.iam,
         now_ms,
-        principals,
+        principals: &[],
     }
 }
 
 /// Every rule on a whole inventory, in catalogue order per resource.
 pub fn evaluate(inventory: &Inventory, now_ms: i64) -> Vec<Finding> {
     let trail = trail_buckets(&inventory.buckets);
-    let principals = principal_reports(&inventory.iam, &inventory.account.account_id, now_ms);
-    let mut out = evaluate_account(&account_context(inventory, &principals, now_ms));
+    let mut out = evaluate_account(&account_context(inventory, now_ms));
     for bucket in &inventory.buckets {
         out.extend(evaluate_bucket(&BucketContext {
             bucket,

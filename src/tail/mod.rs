@@ -2,11 +2,35 @@
 //! run detections, feed events to the console and name the buckets and
 //! principals to re-read (DESIGN.md, layer 6).
 //!
-//! - [`parse`]: CloudTrail records (one per log message, or a `Records`
-//!   envelope) into [`TrailEvent`](crate::model::trail::TrailEvent)s;
-//!   what does not parse is kept raw and counted.
-//! - [`detect`]: the built-in detections ([`detect::CATALOGUE`]).
+//! What the console uses:
+//!
+//! - [`follow::start`]`(cloud, TailRequest)` → a [`follow::TailHandle`]
+//!   (drop it to stop) and a bounded channel of [`update::TailUpdate`]s:
+//!   event batches, unparsed records, and statuses for the status line
+//!   (`Display` gives the text: "live", "polling every 2 s", "throttled,
+//!   retrying in 3 s", "sampled", …).
+//! - [`ring::TailBuffer`]: the pane's rows (default 50,000), fed with
+//!   [`ring::TailBuffer::apply`], which also returns what to re-read.
+//! - [`posture::rechecks`]: the buckets and principals an event changed.
+//! - [`groups::discover`]: the region's log groups, CloudTrail first, for
+//!   the group picker.
+//! - [`detect::CATALOGUE`]: every detection's id, severity and why.
+//!
+//! Inside: [`parse`] (records into events; what does not parse is kept raw
+//! and counted), [`record`] (secrets masked, strings sanitised), [`detect`],
+//! [`seen`] (de-duplication with bounded memory), [`budget`] (the shared
+//! request budget, backoff with jitter), [`window`] (`--since 15m`), and
+//! the followers themselves (polling in [`follow`], Live Tail in `live`).
 
+pub mod budget;
 pub mod detect;
+pub mod follow;
+pub mod groups;
+mod live;
 pub mod parse;
+pub mod posture;
 pub mod record;
+pub mod ring;
+pub mod seen;
+pub mod update;
+pub mod window;

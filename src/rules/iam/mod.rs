@@ -19,7 +19,7 @@ mod permissions;
 mod roles;
 mod root;
 
-use super::{AccountContext, Check, Rule, Service, Verdict};
+use super::{AccountContext, Check, Rule, Service, Verdict, principal_reports};
 use crate::model::Facet;
 use crate::model::finding::{Severity, Status};
 use crate::policy::principals::{PrincipalKind, PrincipalReport, root_arn};
@@ -180,22 +180,26 @@ fn each(
     if let Some(v) = iam_unknown(ctx) {
         return vec![(root_arn(ctx.account_id), v)];
     }
-    ctx.principals
+    // Called on its own (not through `evaluate_account_with`): compute them.
+    let computed;
+    let principals = if ctx.principals.is_empty() {
+        computed = principal_reports(ctx.iam, ctx.account_id, ctx.now_ms);
+        &computed[..]
+    } else {
+        ctx.principals
+    };
+    principals
         .iter()
         .filter(|p| kinds.contains(&p.kind))
         .filter_map(|p| check(p).map(|v| (p.arn.clone(), v)))
         .collect()
 }
 
-/// `Some(unknown)` when the IAM inventory (or its principal reports) is not
-/// there to judge.
+/// `Some(unknown)` when the IAM inventory is not there to judge.
 fn iam_unknown(ctx: &AccountContext<'_>) -> Option<Verdict> {
     match ctx.iam {
         Facet::Unknown(u) => Some(Verdict::unknown("IAM", u)),
         Facet::Absent => Some(unknown("IAM unknown: the inventory holds no IAM")),
-        Facet::Present(_) if ctx.principals.is_empty() => Some(unknown(
-            "IAM principal reports were not computed for this account",
-        )),
         Facet::Present(_) => None,
     }
 }

@@ -174,9 +174,9 @@ pub(super) fn cross_account_assume_role(s: &Subject<'_>) -> Option<Hit> {
         .param_text(&["roleSessionName"])
         .map(|n| format!(" (session {n})"))
         .unwrap_or_default();
-    let from = e.principal.account_id.as_deref().unwrap_or("?");
-    Hit::new(format!(
-        "{} from account {from} assumed {role}{session}",
-        e.actor
-    ))
+    let who = match e.principal.account_id.as_deref() {
+        Some(a) if !e.actor.contains(a) => format!("{} from account {a}", e.actor),
+        _ => e.actor.clone(),
+    };
+    Hit::new(format!("{who} assumed {role}{session}"))
 }
