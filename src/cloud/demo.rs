@@ -210,6 +210,7 @@ impl Cloud for DemoCloud {
             account_id: self.account_id.clone(),
             caller_arn: self.caller_arn.clone(),
             region: DEMO_REGION.into(),
+            alias: self.lab.account_alias.clone(),
         })
     }
 

@@ -152,6 +152,7 @@ pub struct Elevation {
 #[derive(Debug, Clone, Default)]
 pub struct Header {
     pub account_id: Option<String>,
+    pub account_alias: Option<String>,
     pub caller_arn: Option<String>,
     pub region: Option<String>,
     pub backend: String,

@@ -18,6 +18,7 @@ impl App {
         match msg {
             Msg::Identity(Ok(id)) => {
                 self.header.account_id = Some(id.account_id);
+                self.header.account_alias = id.alias;
                 self.header.caller_arn = Some(id.caller_arn);
                 self.header.region = Some(id.region);
             }

@@ -241,10 +241,26 @@ impl Cloud for AwsCloud {
             .send()
             .await
             .map_err(|e| fatal("GetCallerIdentity", e))?;
+        // Best effort: an identity that may not list aliases still works,
+        // the header just shows the id alone.
+        let alias = match self.iam.list_account_aliases().send().await {
+            Ok(a) => a
+                .account_aliases()
+                .first()
+                .map(|s| crate::model::text::safe(s)),
+            Err(e) => {
+                tracing::debug!(
+                    "ListAccountAliases: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&e)
+                );
+                None
+            }
+        };
         Ok(CallerIdentity {
             account_id: out.account().unwrap_or_default().to_string(),
             caller_arn: crate::model::text::safe(out.arn().unwrap_or_default()),
             region: self.region.clone(),
+            alias,
         })
     }
 
