@@ -138,7 +138,12 @@ impl DemoCloud {
         let buckets = lab
             .buckets
             .iter()
-            .map(|b| (b.name.clone(), lab::materialise::bucket(lab, b)))
+            .map(|b| {
+                // Keyed by the escaped name: the name the listing gives is
+                // the one later reads ask for.
+                let bucket = lab::materialise::bucket(lab, b);
+                (bucket.name.clone(), bucket)
+            })
             .collect();
         DemoCloud {
             account_id: lab.account_id.clone(),
