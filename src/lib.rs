@@ -10,3 +10,5 @@ pub mod logging;
 pub mod model;
 pub mod policy;
 pub mod rules;
+pub mod tail;
+pub mod tui;

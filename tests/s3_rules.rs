@@ -4,8 +4,8 @@
 
 use vigil::model::finding::{Evidence, Status};
 use vigil::model::s3::*;
-use vigil::model::{Facet, UnknownReason};
-use vigil::rules::{self, AccountContext, BucketContext, Check, Verdict};
+use vigil::model::{CallerIdentity, Facet, Inventory, UnknownReason};
+use vigil::rules::{self, BucketContext, Check, Verdict};
 
 const ACCOUNT: &str = "111122223333";
 const OWNER: &str = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
@@ -347,15 +347,19 @@ fn account_verdict(bpa: Facet<PublicAccessBlock>) -> (String, Verdict) {
     let Check::Account(check) = rule.check else {
         panic!("s3-account-bpa-off is an account rule")
     };
-    let iam = Facet::unknown(UnknownReason::Other, "not read");
-    let mut out = check(&AccountContext {
-        account_id: ACCOUNT,
-        region: "us-east-1",
-        account_public_access_block: &bpa,
-        iam: &iam,
-        now_ms: 0,
-        principals: &[],
-    });
+    // Through account_context, so new AccountContext fields need no edit here.
+    let inventory = Inventory {
+        account: CallerIdentity {
+            account_id: ACCOUNT.into(),
+            caller_arn: "arn:aws:iam::111122223333:user/auditor".into(),
+            region: "us-east-1".into(),
+        },
+        account_public_access_block: bpa,
+        buckets: Vec::new(),
+        iam: Facet::unknown(UnknownReason::Other, "not read"),
+        log_groups: Facet::unknown(UnknownReason::Other, "not read"),
+    };
+    let mut out = check(&rules::account_context(&inventory, 0));
     assert_eq!(out.len(), 1);
     out.remove(0)
 }

@@ -1,9 +1,15 @@
 //! The command line: arguments, choosing the backend, headless subcommands.
 
 pub mod config;
+pub mod console;
 pub mod inventory;
+pub mod keys;
 pub mod lab;
 pub mod policy_check;
+pub mod rules;
+pub mod scan;
+pub mod tail;
+pub mod trail;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -49,6 +55,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: load this lab file instead of the embedded one (for
+    /// tests that feed the console hostile or large accounts).
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub demo_lab: Option<std::path::PathBuf>,
+
     /// Never write: remediation actions are not even offered.
     #[arg(long, global = true)]
     pub readonly: bool,
@@ -56,6 +67,10 @@ pub struct GlobalArgs {
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Console theme: default, light, high-contrast, mono, or a theme file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
 
     /// AWS requests in flight at once.
     #[arg(long, global = true, default_value_t = 32, value_name = "N",
@@ -66,12 +81,35 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 4, value_name = "N", hide = true,
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
+
+    /// CloudWatch Logs group to tail; repeat for several (default: the
+    /// config's [tail] log_groups, else the region's CloudTrail groups).
+    #[arg(long = "log-group", global = true, value_name = "NAME")]
+    pub log_group: Vec<String>,
+
+    /// How far back the tail starts: 90s, 15m, 2h, 7d (default: the
+    /// config's [tail] since, else 1h).
+    #[arg(long, global = true, value_name = "WINDOW")]
+    pub since: Option<crate::tail::window::Since>,
+
+    /// With --demo: send a lab event again every N seconds, so the demo's
+    /// tail is alive (0: never).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 3,
+        value_name = "SECONDS",
+        hide = true
+    )]
+    pub demo_replay: u64,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The console on the embedded demo account (same as --demo).
     Demo,
+    /// Print the effective keymap (with your keymap.toml merged in).
+    Keys,
     /// Print the whole inventory (buckets, IAM, log groups) as JSON.
     Inventory(inventory::InventoryArgs),
     /// The lab account: a deliberately misconfigured account for testing.
@@ -83,6 +121,19 @@ pub enum Command {
     Policy {
         #[command(subcommand)]
         command: policy_check::PolicyCommand,
+    },
+    /// Evaluate every rule on the account (or the demo) and print the
+    /// findings; exit 1 when one at or above --fail-on fails.
+    Scan(scan::ScanArgs),
+    /// List the rule catalogue: id, title, severity, frameworks, remediation.
+    Rules(rules::RulesArgs),
+    /// Follow CloudTrail in CloudWatch Logs without the console: events as
+    /// lines (or JSON lines), detections flagged.
+    Tail(tail::TailArgs),
+    /// CloudTrail records offline: parse a file, list the detections.
+    Trail {
+        #[command(subcommand)]
+        command: trail::TrailCommand,
     },
 }
 
@@ -131,7 +182,20 @@ pub fn now_ms() -> i64 {
 /// The backend the options ask for.
 pub async fn backend(global: &GlobalArgs) -> Result<Arc<dyn Cloud>, Fatal> {
     if global.demo {
-        return Ok(Arc::new(DemoCloud::embedded(now_ms())?));
+        let demo = match &global.demo_lab {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Fatal::new(format!("cannot read {}: {e}", path.display())))?;
+                let lab = crate::lab::Lab::from_toml(&text)
+                    .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
+                DemoCloud::from_lab(&lab, now_ms())
+            }
+            None => DemoCloud::embedded(now_ms())?,
+        };
+        return Ok(Arc::new(match global.demo_replay {
+            0 => demo,
+            secs => demo.with_replay(std::time::Duration::from_secs(secs)),
+        }));
     }
     Ok(Arc::new(aws(global).await?))
 }
@@ -231,10 +295,17 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Inventory(args)) => inventory::run(&cli.global, args).await,
         Some(Command::Lab { command }) => lab::run(&cli.global, command).await,
         Some(Command::Policy { command }) => policy_check::run(command),
-        Some(Command::Demo) | None => Err(Fatal {
-            message: "the interactive console is not built yet".into(),
-            hint: Some("try `vigil --demo inventory`".into()),
-        }),
+        Some(Command::Scan(args)) => scan::run(&cli.global, args).await,
+        Some(Command::Rules(args)) => rules::run(args),
+        Some(Command::Tail(args)) => tail::run(&cli.global, args).await,
+        Some(Command::Trail { command }) => trail::run(command),
+        Some(Command::Keys) => keys::run(&cli.global),
+        Some(Command::Demo) => {
+            let mut global = cli.global.clone();
+            global.demo = true;
+            console::run(&global).await
+        }
+        None => console::run(&cli.global).await,
     }
 }
 

@@ -1,16 +1,19 @@
 //! The embedded demo account: the lab, in memory, behind the same
 //! [`Cloud`] trait as AWS. `vigil demo` needs no account and no network.
 
+mod logs;
+
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{BucketListing, Cloud, CloudError, LogQuery};
+use super::{BucketListing, Cloud, CloudError, LiveTailStream, LogQuery};
 use crate::lab::{self, Lab};
 use crate::model::change::Change;
 use crate::model::iam::*;
-use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
+use crate::model::logs::{LogEventPage, LogGroup};
 use crate::model::s3::*;
 use crate::model::{CallerIdentity, Facet};
 
@@ -25,8 +28,6 @@ struct DemoState {
     account_public_access_block: Facet<PublicAccessBlock>,
     buckets: BTreeMap<String, Bucket>,
     iam: IamInventory,
-    log_groups: Vec<LogGroup>,
-    events: BTreeMap<String, Vec<LogEvent>>,
 }
 
 /// The lab account in memory.
@@ -34,6 +35,9 @@ struct DemoState {
 pub struct DemoCloud {
     account_id: String,
     state: Mutex<DemoState>,
+    /// Shared with Live Tail sessions, which outlive a call.
+    logs: Arc<Mutex<logs::DemoLogs>>,
+    lab: Lab,
 }
 
 impl DemoCloud {
@@ -50,31 +54,6 @@ impl DemoCloud {
             .iter()
             .map(|b| (b.name.clone(), lab::materialise::bucket(lab, b)))
             .collect();
-        let mut log_groups = Vec::new();
-        let mut events = BTreeMap::new();
-        for g in &lab.log_groups {
-            log_groups.push(LogGroup {
-                name: g.name.clone(),
-                retention_days: g.retention_days,
-            });
-            let n = g.events.len();
-            let list = g
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, template)| {
-                    let t = lab::event_time_ms(now_ms, i, n);
-                    LogEvent {
-                        event_id: format!("demo-{}-{i:06}", g.name.len()),
-                        log_stream: g.stream.clone(),
-                        timestamp: t,
-                        message: lab.log_message(template, t),
-                    }
-                })
-                .collect();
-            events.insert(g.name.clone(), list);
-        }
-        log_groups.sort_by(|a, b| a.name.cmp(&b.name));
         DemoCloud {
             account_id: lab.account_id.clone(),
             state: Mutex::new(DemoState {
@@ -84,9 +63,40 @@ impl DemoCloud {
                 },
                 buckets,
                 iam: lab::materialise::iam(lab, now_ms),
-                log_groups,
-                events,
             }),
+            logs: Arc::new(Mutex::new(logs::DemoLogs::from_lab(lab, now_ms))),
+            lab: lab.clone(),
+        }
+    }
+
+    /// Keep the demo's tail alive: from now on, one lab event is sent again
+    /// every `every`, with a fresh `eventID` and the time it is sent. Off
+    /// unless asked for, so that tests see a fixed set of events.
+    pub fn with_replay(self, every: Duration) -> Self {
+        self.logs().start_replay(&self.lab, every);
+        self
+    }
+
+    /// Add events to a log group, as `PutLogEvents` would: `(timestamp ms,
+    /// message)`, any order, late ones included.
+    pub fn put_log_events(
+        &self,
+        group: &str,
+        stream: &str,
+        events: &[(i64, String)],
+    ) -> Result<(), CloudError> {
+        self.logs().put(group, stream, events)
+    }
+
+    /// Create an empty log group.
+    pub fn create_log_group(&self, name: &str) {
+        self.logs().create_group(name);
+    }
+
+    fn logs(&self) -> std::sync::MutexGuard<'_, logs::DemoLogs> {
+        match self.logs.lock() {
+            Ok(l) => l,
+            Err(p) => p.into_inner(),
         }
     }
 
@@ -148,26 +158,15 @@ impl Cloud for DemoCloud {
     }
 
     async fn list_log_groups(&self) -> Result<Vec<LogGroup>, CloudError> {
-        Ok(self.state().log_groups.clone())
+        Ok(self.logs().groups())
     }
 
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogEventPage, CloudError> {
-        let state = self.state();
-        let events = state.events.get(&query.group).ok_or_else(|| {
-            CloudError::Other(format!(
-                "ResourceNotFoundException: log group {} does not exist",
-                query.group
-            ))
-        })?;
-        Ok(LogEventPage {
-            events: events
-                .iter()
-                .filter(|e| e.timestamp >= query.start_ms)
-                .filter(|e| query.end_ms.is_none_or(|end| e.timestamp <= end))
-                .cloned()
-                .collect(),
-            next_token: None,
-        })
+        self.logs().filter(query)
+    }
+
+    async fn start_live_tail(&self, groups: &[String]) -> Result<LiveTailStream, CloudError> {
+        logs::live_tail(&self.logs, groups)
     }
 
     async fn apply(&self, change: &Change) -> Result<(), CloudError> {

@@ -11,10 +11,11 @@ pub mod demo;
 pub mod error;
 
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 
 use crate::model::change::Change;
 use crate::model::iam::IamInventory;
-use crate::model::logs::{LogEventPage, LogGroup};
+use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
 use crate::model::{CallerIdentity, Facet};
 
@@ -39,6 +40,36 @@ pub struct LogQuery {
     pub end_ms: Option<i64>,
     pub next_token: Option<String>,
 }
+
+/// The most log groups one CloudWatch Logs Live Tail session takes
+/// (`StartLiveTail`, `logGroupIdentifiers`).
+pub const LIVE_TAIL_MAX_GROUPS: usize = 10;
+
+/// One event of a Live Tail session. `event.event_id` is empty: Live Tail
+/// does not give CloudWatch's event ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveTailEvent {
+    /// The log group's name (Live Tail names it by ARN; the backend maps it).
+    pub group: String,
+    pub event: LogEvent,
+}
+
+/// What a Live Tail session sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveTailFrame {
+    /// The session is open (`sessionStart`).
+    Started,
+    /// Events ingested since the last frame (`sessionUpdate`); `sampled`
+    /// when CloudWatch dropped some because they came too fast.
+    Events {
+        events: Vec<LiveTailEvent>,
+        sampled: bool,
+    },
+}
+
+/// A Live Tail session: frames until the session ends (it times out after
+/// three hours) or fails.
+pub type LiveTailStream = BoxStream<'static, Result<LiveTailFrame, CloudError>>;
 
 /// What vigil needs from an AWS account.
 #[async_trait]
@@ -68,6 +99,36 @@ pub trait Cloud: Send + Sync {
 
     /// One page of events from a log group, oldest first.
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogEventPage, CloudError>;
+
+    /// Up to `limit` events of a group, from its oldest (to tell whether it
+    /// holds CloudTrail).
+    async fn sample_log_events(
+        &self,
+        group: &str,
+        limit: usize,
+    ) -> Result<Vec<LogEvent>, CloudError> {
+        let page = self
+            .filter_log_events(&LogQuery {
+                group: group.to_string(),
+                start_ms: 0,
+                end_ms: None,
+                next_token: None,
+            })
+            .await?;
+        Ok(page.events.into_iter().take(limit).collect())
+    }
+
+    /// Open a CloudWatch Logs Live Tail session (`StartLiveTail`) on up to
+    /// [`LIVE_TAIL_MAX_GROUPS`] groups, by name. It streams what is ingested
+    /// from now on, no history. A backend or endpoint without it answers an
+    /// error (the default), and the tail polls `filter_log_events` instead.
+    async fn start_live_tail(&self, groups: &[String]) -> Result<LiveTailStream, CloudError> {
+        let _ = groups;
+        Err(CloudError::Other(format!(
+            "{} does not offer CloudWatch Logs Live Tail",
+            self.backend_name()
+        )))
+    }
 
     /// Make one configuration write (what a remediation or an undo applies).
     /// The caller reads the resource back afterwards to verify it.

@@ -9,6 +9,7 @@ pub mod iam;
 pub mod logs;
 pub mod s3;
 pub mod text;
+pub mod trail;
 
 use serde::{Deserialize, Serialize};
 

@@ -17,10 +17,10 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use tokio::sync::Semaphore;
 
 use super::error::{CloudError, fatal};
-use super::{BucketListing, Cloud, LogQuery};
+use super::{BucketListing, Cloud, LiveTailStream, LogQuery};
 use crate::model::change::Change;
 use crate::model::iam::IamInventory;
-use crate::model::logs::{LogEventPage, LogGroup};
+use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
 use crate::model::{CallerIdentity, Facet};
 
@@ -272,6 +272,18 @@ impl Cloud for AwsCloud {
 
     async fn filter_log_events(&self, query: &LogQuery) -> Result<LogEventPage, CloudError> {
         logs::filter_events(self, query).await
+    }
+
+    async fn sample_log_events(
+        &self,
+        group: &str,
+        limit: usize,
+    ) -> Result<Vec<LogEvent>, CloudError> {
+        logs::sample_events(self, group, limit).await
+    }
+
+    async fn start_live_tail(&self, groups: &[String]) -> Result<LiveTailStream, CloudError> {
+        logs::live_tail(self, groups).await
     }
 
     async fn apply(&self, change: &Change) -> Result<(), CloudError> {

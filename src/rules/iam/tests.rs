@@ -5,7 +5,7 @@ use crate::lab::iso8601;
 use crate::model::finding::Finding;
 use crate::model::iam::*;
 use crate::model::{Facet, UnknownReason};
-use crate::rules::{evaluate_account, principal_reports};
+use crate::rules::{evaluate_account, evaluate_account_with, principal_reports};
 
 const ACCOUNT: &str = "111122223333";
 const NOW: i64 = 1_714_608_000_000; // 2024-05-02T00:00:00Z
@@ -114,14 +114,16 @@ fn empty() -> IamInventory {
 
 fn findings(iam: Facet<IamInventory>) -> Vec<Finding> {
     let principals = principal_reports(&iam, ACCOUNT, NOW);
-    evaluate_account(&AccountContext {
+    let ctx = AccountContext {
         account_id: ACCOUNT,
         region: "us-east-1",
         account_public_access_block: &Facet::Absent,
         iam: &iam,
         now_ms: NOW,
         principals: &principals,
-    })
+    };
+    // Only the IAM rules: the catalogue's S3 account rules are not ours.
+    evaluate_account_with(&ctx, |r| r.service == crate::rules::Service::Iam)
 }
 
 /// The status of `rule` on `resource`; `None` when it gave no finding there.

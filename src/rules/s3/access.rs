@@ -206,7 +206,9 @@ pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
         PolicyFact::Parsed(p) => {
             let access = policy::external_access(&p, ctx.account_id);
             for g in access.grants.iter().filter(|g| g.to != "public") {
-                reach.push(g.to.clone());
+                if !reach.contains(&g.to) {
+                    reach.push(g.to.clone());
+                }
                 evidence.push(Evidence::at(
                     format!(
                         "{} grants access to {}: {}",
@@ -235,7 +237,9 @@ pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
                     Facet::Present(ObjectOwnership::BucketOwnerEnforced) => {}
                     Facet::Present(_) | Facet::Absent => {
                         for (i, who, g) in others {
-                            reach.push(who.clone());
+                            if !reach.contains(&who) {
+                                reach.push(who.clone());
+                            }
                             evidence.push(Evidence::at(
                                 format!("ACL grants {} to {who}", g.permission),
                                 format!("acl:Grants[{i}]"),
@@ -251,7 +255,6 @@ pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
         Facet::Absent => {}
         Facet::Unknown(u) => unknown.push(format!("ACL unknown: {u}")),
     }
-    reach.dedup();
     Some(if !evidence.is_empty() {
         Verdict::fail(
             format!("reachable from outside the account by {}", reach.join(", ")),

@@ -1,0 +1,138 @@
+//! `vigil` and `vigil demo`: the interactive console. Reads what the
+//! console needs from files and the environment (the keymap, the theme, the
+//! tail's settings) and hands it down; the console reads no file itself.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use super::config::{self, Config};
+use super::{Fatal, GlobalArgs, backend};
+use crate::tui::keymap::{Keymap, Source};
+use crate::tui::theme::{ColorMode, Theme};
+use crate::tui::{self, ConsoleOptions};
+
+/// The effective keymap: the shipped base the config names, with the
+/// user's `keymap.toml` merged over it. A mistake refuses to start.
+pub fn keymap(config: &Config, readonly: bool) -> Result<Keymap, Fatal> {
+    let base = config.console.keymap.as_deref().unwrap_or("default");
+    let user = match config::config_dir() {
+        Some(dir) => {
+            let path = dir.join("keymap.toml");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Some((path.display().to_string(), text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(Fatal::new(format!("cannot read {}: {e}", path.display()))),
+            }
+        }
+        None => None,
+    };
+    let source = user.as_ref().map(|(file, text)| Source { file, text });
+    Keymap::load(base, source, readonly).map_err(|e| Fatal {
+        message: format!("the keymap is not usable:\n{e}"),
+        hint: Some(
+            "fix or remove the lines named; `vigil keys` prints the effective keymap".into(),
+        ),
+    })
+}
+
+/// The theme: `--theme`, else the config's, else `default`; a name of a
+/// shipped theme or a path to a theme file.
+pub fn theme(global: &GlobalArgs, config: &Config) -> Result<Theme, Fatal> {
+    let name = global
+        .theme
+        .clone()
+        .or_else(|| config.console.theme.clone())
+        .unwrap_or_else(|| "default".into());
+    let env = |k: &str| std::env::var(k).ok();
+    let mode = ColorMode::detect(
+        global.no_color,
+        env("NO_COLOR").as_deref(),
+        env("COLORTERM").as_deref(),
+        env("TERM").as_deref(),
+    );
+    let is_path = name.contains('/') || name.ends_with(".toml");
+    let text = if is_path {
+        Some(
+            std::fs::read_to_string(&name)
+                .map_err(|e| Fatal::new(format!("cannot read theme {name}: {e}")))?,
+        )
+    } else {
+        None
+    };
+    Theme::load(&name, text.as_deref(), mode).map_err(|e| Fatal {
+        message: format!("theme: {e}"),
+        hint: Some("shipped themes: default, light, high-contrast, mono".into()),
+    })
+}
+
+/// `15m`, `2h`, `1d`, `90s`.
+pub fn parse_since(text: &str) -> Result<Duration, Fatal> {
+    let t = text.trim();
+    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = n.parse().map_err(|_| {
+        Fatal::new(format!(
+            "[tail] since = {text:?}: expected e.g. 15m, 2h or 1d"
+        ))
+    })?;
+    let secs = match unit {
+        "s" => n,
+        "m" | "" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(Fatal::new(format!(
+                "[tail] since = {text:?}: the unit is s, m, h or d"
+            )));
+        }
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+/// Open the console.
+pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
+    let config = config::load()?;
+    let keymap = keymap(&config, global.readonly)?;
+    let theme = theme(global, &config)?;
+    let since = match &config.tail.since {
+        Some(s) => parse_since(s)?,
+        None => Duration::from_secs(3600),
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Fatal {
+            message: "the console needs a terminal".into(),
+            hint: Some(
+                "for a pipeline use `vigil inventory`; for the console run vigil in a terminal"
+                    .into(),
+            ),
+        });
+    }
+    let cloud = backend(global).await?;
+    tui::run(
+        cloud,
+        ConsoleOptions {
+            keymap,
+            theme,
+            readonly: global.readonly,
+            concurrency: usize::from(global.concurrency),
+            log_groups: config.tail.log_groups.clone(),
+            since,
+            remediator: None,
+        },
+    )
+    .await
+    .map_err(|e| Fatal::new(format!("the console stopped: {e}")))?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_windows_parse() {
+        assert_eq!(parse_since("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_since("2h").unwrap(), Duration::from_secs(7200));
+        assert!(parse_since("soon").is_err());
+        assert!(parse_since("5y").is_err());
+    }
+}

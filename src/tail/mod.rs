@@ -1,0 +1,36 @@
+//! The live tail: follow CloudWatch Logs groups, parse CloudTrail records,
+//! run detections, feed events to the console and name the buckets and
+//! principals to re-read (DESIGN.md, layer 6).
+//!
+//! What the console uses:
+//!
+//! - [`follow::start`]`(cloud, TailRequest)` → a [`follow::TailHandle`]
+//!   (drop it to stop) and a bounded channel of [`update::TailUpdate`]s:
+//!   event batches, unparsed records, and statuses for the status line
+//!   (`Display` gives the text: "live", "polling every 2 s", "throttled,
+//!   retrying in 3 s", "sampled", …).
+//! - [`ring::TailBuffer`]: the pane's rows (default 50,000), fed with
+//!   [`ring::TailBuffer::apply`], which also returns what to re-read.
+//! - [`posture::rechecks`]: the buckets and principals an event changed.
+//! - [`groups::discover`]: the region's log groups, CloudTrail first, for
+//!   the group picker.
+//! - [`detect::CATALOGUE`]: every detection's id, severity and why.
+//!
+//! Inside: [`parse`] (records into events; what does not parse is kept raw
+//! and counted), [`record`] (secrets masked, strings sanitised), [`detect`],
+//! [`seen`] (de-duplication with bounded memory), [`budget`] (the shared
+//! request budget, backoff with jitter), [`window`] (`--since 15m`), and
+//! the followers themselves (polling in [`follow`], Live Tail in `live`).
+
+pub mod budget;
+pub mod detect;
+pub mod follow;
+pub mod groups;
+mod live;
+pub mod parse;
+pub mod posture;
+pub mod record;
+pub mod ring;
+pub mod seen;
+pub mod update;
+pub mod window;

@@ -1,0 +1,87 @@
+//! The console without a terminal: the same tasks, state and drawing,
+//! rendered into a buffer. Used by the snapshot tests, the benchmarks and
+//! anything else that needs to see a screen without a terminal.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc;
+
+use super::app::App;
+use super::message::Msg;
+use super::{ConsoleOptions, draw, sources, tasks};
+use crate::cloud::Cloud;
+
+/// A console on `cloud` once the scan, IAM and the first read of the trail
+/// are all in (or `wait` has passed), every message applied in order.
+pub async fn loaded(
+    cloud: Arc<dyn Cloud>,
+    opts: ConsoleOptions,
+    size: (u16, u16),
+    now_ms: i64,
+    wait: Duration,
+) -> App {
+    let backend = cloud.backend_name();
+    let src = sources(cloud, &opts);
+    let mut app = App::new(
+        opts.keymap,
+        opts.theme,
+        backend,
+        opts.readonly,
+        size,
+        now_ms,
+    );
+    let (tx, mut rx) = mpsc::channel(1024);
+    tasks::start(&src, tx);
+    let (mut scan, mut iam, mut tail) = (false, false, false);
+    let deadline = tokio::time::Instant::now() + wait;
+    while !(scan && iam && tail) {
+        let Ok(Some(msg)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+            break;
+        };
+        match &msg {
+            Msg::ScanDone | Msg::ScanFailed(_) => scan = true,
+            Msg::Iam { .. } => iam = true,
+            Msg::Tail(_) | Msg::TailStatus(_) => tail = true,
+            _ => {}
+        }
+        // Re-reads a trail event asks for are not awaited: the state is
+        // what the first screenful shows.
+        let _ = app.on_msg(msg);
+    }
+    app.toast = None;
+    app.refresh_views();
+    app
+}
+
+/// Draw the current state into a buffer of the app's size.
+pub fn render(app: &mut App) -> Buffer {
+    app.refresh_views();
+    let (w, h) = app.size;
+    let backend = TestBackend::new(w, h);
+    match Terminal::new(backend) {
+        Ok(mut t) => {
+            let _ = t.draw(|f| draw::frame(f, app));
+            t.backend().buffer().clone()
+        }
+        Err(_) => Buffer::empty(ratatui::layout::Rect::new(0, 0, w, h)),
+    }
+}
+
+/// The buffer's text, one line per row, trailing spaces trimmed.
+pub fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! How the state changes when a spawned task reports back: buckets stream
+//! in, a bucket is re-read, IAM and the trail arrive, the timer ticks. A
+//! trail event that reconfigures a bucket asks for that bucket's re-read.
+
+use super::analysis::bucket_to_recheck;
+use super::app::{App, IamState, Pane, TAIL_CAPACITY};
+use super::message::{Effect, Msg, ToastLevel};
+
+impl App {
+    /// A task reported back.
+    pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
+        self.dirty = true;
+        let mut effects = Vec::new();
+        match msg {
+            Msg::Identity(Ok(id)) => {
+                self.header.account_id = Some(id.account_id);
+                self.header.caller_arn = Some(id.caller_arn);
+                self.header.region = Some(id.region);
+            }
+            Msg::Identity(Err(e)) => {
+                self.header.identity_error = Some(e.clone());
+                self.toast(ToastLevel::Error, format!("who am I? {e}"));
+            }
+            Msg::AccountBpa(f) => self.account_bpa = f,
+            Msg::Listed(n) => self.scan.listed = Some(n),
+            Msg::Buckets(batch) => {
+                self.scan.read += batch.len();
+                for v in batch {
+                    self.upsert_bucket(v);
+                }
+                self.views_stale = true;
+            }
+            Msg::ScanDone => self.scan.done = true,
+            Msg::ScanFailed(e) => {
+                self.scan.error = Some(e.clone());
+                self.toast(ToastLevel::Error, format!("scan failed: {e}"));
+            }
+            Msg::BucketRefreshed(v) => {
+                let name = v.bucket.name.clone();
+                let n = v
+                    .findings
+                    .iter()
+                    .filter(|f| f.status != crate::model::finding::Status::Pass)
+                    .count();
+                self.upsert_bucket(*v);
+                self.views_stale = true;
+                self.toast(
+                    ToastLevel::Info,
+                    format!("{name} re-read: {n} open findings"),
+                );
+            }
+            Msg::BucketRefreshFailed { bucket, error } => self.toast(
+                ToastLevel::Error,
+                format!("could not re-read {bucket}: {error}"),
+            ),
+            Msg::Iam {
+                principals,
+                account_findings,
+            } => {
+                self.account_findings = account_findings;
+                self.views_stale = true;
+                match principals {
+                    Ok(p) => self.iam = IamState::Loaded(p),
+                    Err(e) => {
+                        self.iam = IamState::Failed(e.clone());
+                        self.toast(ToastLevel::Error, format!("IAM: {e}"));
+                    }
+                }
+            }
+            Msg::Tail(rows) => {
+                let n = rows.len();
+                for r in rows {
+                    if let Some(b) = bucket_to_recheck(&r)
+                        && self.bucket(b).is_some()
+                    {
+                        let e = Effect::RefreshBucket(b.to_string());
+                        if !effects.contains(&e) {
+                            effects.push(e);
+                        }
+                    }
+                    self.tail.rows.push_back(r);
+                }
+                while self.tail.rows.len() > TAIL_CAPACITY {
+                    self.tail.rows.pop_front();
+                    // Selection indices shift with the ring.
+                    let v = self.view_mut(Pane::Tail);
+                    v.selected = v.selected.saturating_sub(1);
+                }
+                if !self.tail.following {
+                    self.tail.unseen += n;
+                }
+                self.views_stale = true;
+            }
+            Msg::TailStatus(s) => {
+                if self.tail.status == s {
+                    self.dirty = false;
+                }
+                self.tail.status = s;
+            }
+            Msg::Toast(level, text) => self.toast(level, text),
+        }
+        effects
+    }
+
+    fn upsert_bucket(&mut self, v: super::analysis::BucketView) {
+        match self.bucket_index.get(&v.bucket.name) {
+            Some(i) => self.buckets[*i] = v,
+            None => {
+                self.bucket_index
+                    .insert(v.bucket.name.clone(), self.buckets.len());
+                self.buckets.push(v);
+            }
+        }
+    }
+
+    /// The timer: expire the toast, count the elevated session down.
+    pub fn on_tick(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+        if self.toast.as_ref().is_some_and(|t| t.until_ms <= now_ms) {
+            self.toast = None;
+            self.dirty = true;
+        }
+        if self.header.elevation.is_some() {
+            self.dirty = true;
+        }
+    }
+
+    /// The terminal changed size.
+    pub fn on_resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.views_stale = true;
+        self.dirty = true;
+    }
+}

@@ -1,0 +1,70 @@
+//! What crosses the channel between the UI task and the tasks it spawns.
+//!
+//! A key handler never awaits anything slow: it returns [`Effect`]s, the
+//! event loop hands each to `tasks::spawn`, and the spawned task reports
+//! back with a [`Msg`] on the loop's channel (STYLE.md, after stu: one
+//! request, one completion message).
+
+use crate::model::CallerIdentity;
+use crate::model::Facet;
+use crate::model::finding::Finding;
+use crate::model::s3::PublicAccessBlock;
+
+use super::analysis::BucketView;
+use super::principal_view::PrincipalView;
+use super::tail_view::TailRow;
+
+/// A completion, reported by a spawned task to the UI task.
+#[derive(Debug)]
+pub enum Msg {
+    Identity(Result<CallerIdentity, String>),
+    AccountBpa(Facet<PublicAccessBlock>),
+    /// `ListBuckets` answered: this many buckets to read.
+    Listed(usize),
+    /// A batch of buckets, read and analysed.
+    Buckets(Vec<BucketView>),
+    ScanDone,
+    ScanFailed(String),
+    /// One bucket re-read (after `r`, or after a trail event changed it).
+    BucketRefreshed(Box<BucketView>),
+    BucketRefreshFailed {
+        bucket: String,
+        error: String,
+    },
+    /// IAM read and analysed: the principals (or why not), and the
+    /// account-level findings (which run even when IAM could not be read).
+    Iam {
+        principals: Result<Vec<PrincipalView>, String>,
+        account_findings: Vec<Finding>,
+    },
+    /// New trail events, oldest first.
+    Tail(Vec<TailRow>),
+    TailStatus(String),
+    /// A line for the message area (a task's outcome).
+    Toast(ToastLevel, String),
+}
+
+/// How a toast is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Slow work a key (or a message) asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Re-read one bucket and re-run its analysis.
+    RefreshBucket(String),
+    /// Re-read IAM and re-run the principal analyses.
+    RefreshIam,
+    /// Read the trail now instead of at the next poll.
+    PollTail,
+    /// Remediate: the remediation id and the resource (ARN). The console
+    /// side of remediation plugs in here (`tasks::Remediator`).
+    Remediate {
+        remediation: String,
+        resource: String,
+    },
+}

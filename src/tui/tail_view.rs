@@ -1,0 +1,199 @@
+//! Trail events as the Tail pane shows them: the tail's parser and
+//! detections (`tail::parse`) on each CloudWatch Logs event, reduced to the
+//! row, the detection and the record the pane draws. A message that is not
+//! a CloudTrail record still shows, with the reason. Every field was
+//! sanitised by the parser; the pretty record too.
+
+use crate::model::finding::Severity;
+use crate::model::logs::LogEvent;
+use crate::model::text::safe;
+use crate::model::trail::RecordOrigin;
+use crate::tail::parse::{Parsed, parse_message};
+
+/// A detection on an event (id from the agreed list, and its severity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+}
+
+/// One event row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailRow {
+    pub id: String,
+    pub group: String,
+    pub time_ms: i64,
+    /// Who, in a few words (the parser's actor column).
+    pub actor: String,
+    /// The principal's ARN (a role session's role), for jumping to it.
+    pub principal_arn: Option<String>,
+    pub event: String,
+    pub source: String,
+    /// The bucket the call was about, when it names one.
+    pub bucket: Option<String>,
+    /// What the call acted on.
+    pub target: Option<String>,
+    /// The error code, when the call failed.
+    pub error: Option<String>,
+    pub success: bool,
+    pub source_ip: String,
+    /// The most severe detection; the others are in `more_detections`.
+    pub detection: Option<Detection>,
+    pub more_detections: Vec<Detection>,
+    /// vigil's own call (its detections are suppressed).
+    pub by_vigil: bool,
+    /// The whole record, pretty-printed, for the detail view.
+    pub pretty: Vec<String>,
+}
+
+impl TailRow {
+    /// `ok` or the error code.
+    pub fn result(&self) -> &str {
+        match (&self.error, self.success) {
+            (_, true) => "ok",
+            (Some(e), false) => e,
+            (None, false) => "failed",
+        }
+    }
+
+    /// What the row's target column shows.
+    pub fn target(&self) -> &str {
+        self.target
+            .as_deref()
+            .or(self.bucket.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// The rows of one log event (a message may hold a `Records` envelope).
+pub fn rows(group: &str, ev: &LogEvent) -> Vec<TailRow> {
+    let origin = RecordOrigin {
+        log_group: Some(safe(group)),
+        log_stream: Some(safe(&ev.log_stream)),
+        log_event_id: Some(safe(&ev.event_id)),
+        log_timestamp_ms: Some(ev.timestamp),
+        position: None,
+    };
+    let parsed = parse_message(&ev.message, &origin);
+    let many = parsed.len() > 1;
+    parsed
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            // Ids stay unique when one message holds several records.
+            let id = if many {
+                format!("{}#{i}", safe(&ev.event_id))
+            } else {
+                safe(&ev.event_id)
+            };
+            match p {
+                Parsed::Event(e) => {
+                    let mut detections = e.alerts.iter().map(|a| Detection {
+                        id: a.id.clone(),
+                        severity: a.severity,
+                        summary: a.detail.clone(),
+                    });
+                    TailRow {
+                        id,
+                        group: safe(group),
+                        time_ms: e.event_time_ms,
+                        actor: e.actor.clone(),
+                        principal_arn: e
+                            .principal
+                            .session_issuer_arn
+                            .clone()
+                            .or_else(|| e.principal.arn.clone()),
+                        event: e.event_name.clone(),
+                        source: e.event_source.clone(),
+                        bucket: e.bucket.clone(),
+                        target: e.target.clone(),
+                        error: e.error_code.clone(),
+                        success: e.success,
+                        source_ip: e.source_ip.clone().unwrap_or_default(),
+                        detection: detections.next(),
+                        more_detections: detections.collect(),
+                        by_vigil: e.by_vigil,
+                        pretty: e.raw_pretty().lines().map(str::to_string).collect(),
+                    }
+                }
+                Parsed::Unparsed(u) => TailRow {
+                    id,
+                    group: safe(group),
+                    time_ms: ev.timestamp,
+                    actor: String::new(),
+                    principal_arn: None,
+                    event: "(not a CloudTrail record)".into(),
+                    source: String::new(),
+                    bucket: None,
+                    target: None,
+                    error: Some(u.reason.clone()),
+                    success: false,
+                    source_ip: String::new(),
+                    detection: None,
+                    more_detections: Vec::new(),
+                    by_vigil: false,
+                    pretty: u.raw.lines().map(safe).collect(),
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(message: &str) -> LogEvent {
+        LogEvent {
+            event_id: "e1".into(),
+            log_stream: "s".into(),
+            timestamp: 1000,
+            message: message.into(),
+        }
+    }
+
+    const RECORD: &str = r#"{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a\u202eb"},"requestParameters":{"bucketName":"b1","policy":"{}"},"sourceIPAddress":"1.2.3.4","userAgent":"x\u001b]52;c;AAAA\u0007"}"#;
+
+    #[test]
+    fn rows_carry_the_parsers_fields_sanitised() {
+        let r = &rows("g", &ev(RECORD))[0];
+        assert_eq!(r.event, "PutBucketPolicy");
+        assert_eq!(r.bucket.as_deref(), Some("b1"));
+        assert_eq!(r.result(), "ok");
+        assert!(r.actor.contains("\\u{202e}"), "{}", r.actor);
+        for line in r.pretty.iter().chain([&r.actor]) {
+            assert!(
+                !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_detection_comes_with_its_severity() {
+        let r = &rows("g", &ev(RECORD))[0];
+        let d = r.detection.as_ref().expect("bucket-policy-change fires");
+        assert_eq!(d.id, "bucket-policy-change");
+    }
+
+    #[test]
+    fn a_non_record_still_shows_with_its_reason() {
+        let r = &rows("g", &ev("plain text line"))[0];
+        assert_eq!(r.pretty, vec!["plain text line"]);
+        assert_eq!(r.event, "(not a CloudTrail record)");
+        assert!(r.result().starts_with("not JSON"));
+    }
+
+    #[test]
+    fn failed_calls_carry_their_error_and_change_nothing() {
+        let r = &rows(
+            "g",
+            &ev(
+                r#"{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","errorCode":"AccessDenied","requestParameters":{"bucketName":"b1"}}"#,
+            ),
+        )[0];
+        assert_eq!(r.result(), "AccessDenied");
+        assert_eq!(super::super::analysis::bucket_to_recheck(r), None);
+    }
+}
