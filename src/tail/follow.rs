@@ -26,7 +26,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use super::budget::{Backoff, DEFAULT_RATE, RequestBudget, jitter};
 use super::parse::{Parsed, parse_message};
 use super::seen::{DEFAULT_CAPACITY, SeenEvents};
-use super::update::{TailStatus, TailUpdate};
+use super::update::{TailStatus, TailUpdate, brief};
 use super::window::Since;
 use crate::cloud::{Cloud, CloudError, LIVE_TAIL_MAX_GROUPS, LogQuery};
 use crate::model::logs::LogEvent;
@@ -356,7 +356,7 @@ pub(crate) async fn read_window(ctx: &Ctx, group: &mut Group, start_ms: i64) -> 
                 tracing::warn!(group = %group.name, %error, "FilterLogEvents failed; retrying");
                 ctx.status(TailStatus::Retrying {
                     group: group.name.clone(),
-                    error: error.to_string(),
+                    error: brief(&error.to_string()),
                     retry_in,
                 })
                 .await?;

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::budget::{Backoff, jitter};
 use super::follow::{Ctx, Group, Stop, poll_forever, read_window};
-use super::update::TailStatus;
+use super::update::{TailStatus, brief};
 use crate::cloud::{LiveTailEvent, LiveTailFrame};
 use crate::model::logs::LogEvent;
 
@@ -31,7 +31,7 @@ enum Fallback {
 impl Fallback {
     fn reason(&self) -> String {
         match self {
-            Fallback::Unavailable(e) => format!("Live Tail unavailable: {e}"),
+            Fallback::Unavailable(e) => format!("Live Tail unavailable: {}", brief(e)),
             Fallback::EndsAtOnce => {
                 "Live Tail sessions end as soon as they open on this endpoint".into()
             }
@@ -88,15 +88,17 @@ async fn stream(ctx: &Ctx, groups: &mut [Group]) -> Result<(Fallback, bool), Sto
         let mut session = match ctx.cloud.start_live_tail(&names).await {
             Ok(s) => s,
             Err(e) if !opened_once => {
+                tracing::info!(error = %e, "StartLiveTail failed");
                 // the start window is still to read: the pollers do it
                 return Ok((Fallback::Unavailable(e.to_string()), caught_up));
             }
             Err(e) => {
                 let retry_in = Backoff::ERROR.delay(failures, jitter());
                 failures = failures.saturating_add(1);
+                tracing::warn!(error = %e, "StartLiveTail failed; retrying");
                 ctx.status(TailStatus::Retrying {
                     group: names.join(", "),
-                    error: e.to_string(),
+                    error: brief(&e.to_string()),
                     retry_in,
                 })
                 .await?;
@@ -160,7 +162,7 @@ async fn stream(ctx: &Ctx, groups: &mut [Group]) -> Result<(Fallback, bool), Sto
                     tracing::warn!(error = %e, "Live Tail session failed; reopening");
                     ctx.status(TailStatus::Retrying {
                         group: names.join(", "),
-                        error: e.to_string(),
+                        error: brief(&e.to_string()),
                         retry_in: Duration::ZERO,
                     })
                     .await?;

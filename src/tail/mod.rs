@@ -16,6 +16,23 @@
 //!   the group picker.
 //! - [`detect::CATALOGUE`]: every detection's id, severity and why.
 //!
+//! ```no_run
+//! # async fn tail_pane(cloud: std::sync::Arc<dyn vigil::cloud::Cloud>) {
+//! use vigil::tail::follow::{self, TailRequest};
+//! use vigil::tail::ring::TailBuffer;
+//!
+//! let since = "15m".parse().expect("a window");
+//! let request = TailRequest::new(vec!["aws-cloudtrail-logs-prod".into()], since, true);
+//! let (handle, mut updates) = follow::start(cloud, request);
+//! let mut rows = TailBuffer::default();
+//! while let Some(update) = updates.recv().await {
+//!     let applied = rows.apply(update);
+//!     // applied.status: the new status line; applied.rechecks: re-read these
+//! }
+//! drop(handle); // stops the tail
+//! # }
+//! ```
+//!
 //! Inside: [`parse`] (records into events; what does not parse is kept raw
 //! and counted), [`record`] (secrets masked, strings sanitised), [`detect`],
 //! [`seen`] (de-duplication with bounded memory), [`budget`] (the shared

@@ -63,6 +63,18 @@ pub enum TailStatus {
     Finished,
 }
 
+/// The longest error text a status carries (the SDK's chains of causes
+/// run to hundreds of characters; the whole text goes to the log).
+pub const STATUS_ERROR_CHARS: usize = 120;
+
+/// `text` cut to [`STATUS_ERROR_CHARS`] characters.
+pub fn brief(text: &str) -> String {
+    match text.char_indices().nth(STATUS_ERROR_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 /// `2 s`, `1.5 s`, `250 ms`.
 pub fn seconds(d: Duration) -> String {
     if d < Duration::from_secs(1) {
@@ -142,5 +154,10 @@ mod tests {
         };
         assert!(s.to_string().starts_with("sampled"));
         assert_eq!(seconds(Duration::from_millis(250)), "250 ms");
+        assert_eq!(brief("short"), "short");
+        assert_eq!(
+            brief(&"é".repeat(200)).chars().count(),
+            STATUS_ERROR_CHARS + 1
+        );
     }
 }
