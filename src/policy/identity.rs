@@ -257,10 +257,10 @@ pub fn analyze_identity(policies: &[NamedPolicy<'_>], boundary: Option<&Policy>)
         match action_allowed(policies, boundary, probe, true) {
             Ok(g) => admin_grants.extend(g),
             Err(why) => {
-                if admin_equivalent {
-                    reasons.push(format!("not admin-equivalent: {why}"));
-                }
+                // One missing power is enough; the rest need not be probed.
+                reasons.push(format!("not admin-equivalent: {why}"));
                 admin_equivalent = false;
+                break;
             }
         }
     }
@@ -278,15 +278,25 @@ pub fn analyze_identity(policies: &[NamedPolicy<'_>], boundary: Option<&Policy>)
         ));
     }
     let mut privilege_escalation = Vec::new();
+    // iam:PassRole and others recur across methods: decide each action once.
+    let mut decided: Vec<(&str, Option<Vec<Grant>>)> = Vec::new();
     for method in PRIVESC_METHODS {
         let mut actions = Vec::new();
         for a in method {
-            match action_allowed(policies, boundary, a, false) {
-                Ok(allowed_by) => actions.push(ActionGrant {
+            let allowed = match decided.iter().find(|(d, _)| d == a) {
+                Some((_, r)) => r.clone(),
+                None => {
+                    let r = action_allowed(policies, boundary, a, false).ok();
+                    decided.push((a, r.clone()));
+                    r
+                }
+            };
+            match allowed {
+                Some(allowed_by) => actions.push(ActionGrant {
                     action: (*a).to_string(),
                     allowed_by,
                 }),
-                Err(_) => break,
+                None => break,
             }
         }
         if actions.len() == method.len() {

@@ -9,7 +9,11 @@
 //! - [`evaluate`] a [`Request`] against policies;
 //! - [`analyze_bucket`] (publicity, transport, external access),
 //!   [`analyze_trust`] (who can assume, MFA), [`analyze_identity`]
-//!   (admin-equivalence, privilege escalation).
+//!   (admin-equivalence, privilege escalation);
+//! - for a whole account: [`IamAnalysis`] (every principal's effective
+//!   permissions with provenance, credentials and trust:
+//!   [`IamAnalysis::principal_reports`]) and who can reach a bucket
+//!   ([`IamAnalysis::bucket_reach`]).
 
 #![deny(missing_docs)]
 

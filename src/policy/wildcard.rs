@@ -19,6 +19,11 @@ pub const LITERAL_QUESTION: char = '\u{E001}';
 
 /// Case-sensitive wildcard match of `text` against `pattern`.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    // Policies are almost always ASCII: match the bytes, allocating nothing
+    // (an account analysis makes millions of these calls).
+    if pattern.is_ascii() && text.is_ascii() {
+        return match_bytes(pattern.as_bytes(), text.as_bytes(), false);
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     match_chars(&p, &t)
@@ -27,7 +32,44 @@ pub fn matches(pattern: &str, text: &str) -> bool {
 /// Case-insensitive wildcard match (actions, condition keys, `StringLike` never:
 /// only where AWS documents case-insensitivity).
 pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return match_bytes(pattern.as_bytes(), text.as_bytes(), true);
+    }
     matches(&pattern.to_lowercase(), &text.to_lowercase())
+}
+
+/// [`match_chars`] on ASCII bytes (one byte is one character), optionally
+/// folding ASCII case. The literal markers are not ASCII, so never here.
+fn match_bytes(pat: &[u8], text: &[u8], fold: bool) -> bool {
+    let eq = |a: u8, b: u8| a == b || (fold && a.eq_ignore_ascii_case(&b));
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<usize> = None;
+    let mut mark = 0usize;
+    while t < text.len() {
+        match pat.get(p) {
+            Some(b'*') => {
+                star = Some(p);
+                mark = t;
+                p += 1;
+            }
+            Some(&c) if c == b'?' || eq(c, text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some(s) => {
+                    p = s + 1;
+                    mark += 1;
+                    t = mark;
+                }
+                None => return false,
+            },
+        }
+    }
+    while pat.get(p) == Some(&b'*') {
+        p += 1;
+    }
+    p == pat.len()
 }
 
 /// Whether `s` contains a wildcard character that would match more than itself.
@@ -140,6 +182,56 @@ mod tests {
         let pat = format!("a{LITERAL_STAR}b");
         assert!(matches(&pat, "a*b"));
         assert!(!matches(&pat, "axxb"));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_character_matcher() {
+        let patterns = [
+            "*",
+            "?",
+            "",
+            "a*",
+            "*a",
+            "a?c",
+            "s3:Get*",
+            "S3:get*",
+            "*a*a*b",
+            "ab*cd*",
+            "lambda:*Function*",
+            "arn:aws:s3:::b/*",
+            "x?*?y",
+        ];
+        let texts = [
+            "",
+            "a",
+            "abc",
+            "aXc",
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "aaab",
+            "abxxcdyy",
+            "lambda:UpdateFunctionCode",
+            "arn:aws:s3:::b/k",
+            "xaby",
+            "xy",
+        ];
+        for p in patterns {
+            for t in texts {
+                let pc: Vec<char> = p.chars().collect();
+                let tc: Vec<char> = t.chars().collect();
+                assert_eq!(matches(p, t), match_chars(&pc, &tc), "{p:?} {t:?}");
+                let (pl, tl) = (p.to_lowercase(), t.to_lowercase());
+                let (pl, tl): (Vec<char>, Vec<char>) = (pl.chars().collect(), tl.chars().collect());
+                assert_eq!(
+                    matches_ignore_case(p, t),
+                    match_chars(&pl, &tl),
+                    "{p:?} {t:?}"
+                );
+            }
+        }
+        // Non-ASCII text still takes the character path.
+        assert!(matches("caf?", "café"));
+        assert!(matches_ignore_case("CAFÉ*", "café au lait"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Whether one statement applies to a bucket or to some (or every) object in
 //! it, for one principal, with the conditions the caller must meet.
 
+use std::borrow::Cow;
+
 use super::super::arn;
 use super::super::condition::{self, Context};
 use super::super::document::{Effect, ResourceBlock, Statement};
@@ -15,9 +17,29 @@ pub(super) enum ResourceTarget {
     Object,
 }
 
+/// The bucket's ARN forms, built once per bucket.
+pub(super) struct BucketArns {
+    /// `arn:aws:s3:::B`.
+    bucket: String,
+    /// `B/`: what every object's ARN resource part starts with.
+    objects: String,
+    /// `arn:aws:s3:::B/`.
+    object_arn_prefix: String,
+}
+
+impl BucketArns {
+    pub(super) fn new(bucket: &str) -> BucketArns {
+        BucketArns {
+            bucket: format!("arn:aws:s3:::{bucket}"),
+            objects: format!("{bucket}/"),
+            object_arn_prefix: format!("arn:aws:s3:::{bucket}/"),
+        }
+    }
+}
+
 /// The bucket and the kind of resource an action needs.
 pub(super) struct Scope<'a> {
-    pub(super) bucket: &'a str,
+    pub(super) arns: &'a BucketArns,
     pub(super) target: ResourceTarget,
 }
 
@@ -88,11 +110,6 @@ fn all_stars(p: &str) -> bool {
     !p.is_empty() && p.chars().all(|c| c == '*')
 }
 
-/// The ARN prefix shared by every object of the bucket.
-fn object_prefix(bucket: &str) -> String {
-    format!("arn:aws:s3:::{bucket}/")
-}
-
 /// The pattern's first five ARN parts match an S3 object's (`arn:aws:s3::`).
 fn s3_head(p: &arn::Arn<'_>) -> bool {
     wildcard::matches(p.partition, "aws")
@@ -102,68 +119,69 @@ fn s3_head(p: &arn::Arn<'_>) -> bool {
 }
 
 /// `pattern` matches at least one object of the bucket.
-fn some_object(pattern: &str, bucket: &str) -> bool {
+fn some_object(pattern: &str, arns: &BucketArns) -> bool {
     if all_stars(pattern) {
         return true;
     }
     match arn::parse(pattern) {
-        Some(p) => s3_head(&p) && can_match_with_prefix(p.resource, &format!("{bucket}/")),
+        Some(p) => s3_head(&p) && can_match_with_prefix(p.resource, &arns.objects),
         None if pattern.starts_with("arn:") => false,
-        None => can_match_with_prefix(pattern, &object_prefix(bucket)),
+        None => can_match_with_prefix(pattern, &arns.object_arn_prefix),
     }
 }
 
 /// `pattern` matches every object of the bucket.
-fn every_object(pattern: &str, bucket: &str) -> bool {
+fn every_object(pattern: &str, arns: &BucketArns) -> bool {
     if all_stars(pattern) {
         return true;
     }
     match arn::parse(pattern) {
         Some(p) => {
-            s3_head(&p)
-                && wildcard::covers_all_with_prefix(p.resource, &format!("{bucket}/"), false)
+            s3_head(&p) && wildcard::covers_all_with_prefix(p.resource, &arns.objects, false)
         }
         None if pattern.starts_with("arn:") => false,
-        None => wildcard::covers_all_with_prefix(pattern, &object_prefix(bucket), false),
+        None => wildcard::covers_all_with_prefix(pattern, &arns.object_arn_prefix, false),
     }
 }
 
 /// Whether the statement's resources apply: for an Allow, to the bucket or
 /// to some object; for a Deny, to the bucket or to every object.
 fn resources_apply(st: &Statement, scope: &Scope<'_>, ctx: &Context, effect: Effect) -> bool {
-    let bucket_arn = format!("arn:aws:s3:::{}", scope.bucket);
+    let arns = scope.arns;
     let (patterns, negated) = match &st.resource {
         None => return true,
         Some(ResourceBlock::Resource(p)) => (p, false),
         Some(ResourceBlock::NotResource(p)) => (p, true),
     };
-    let resolved: Vec<String> = patterns
+    // Substitute policy variables only where there are some; an
+    // unresolvable one leaves its pattern out (it matches nothing).
+    let resolved: Vec<Cow<'_, str>> = patterns
         .iter()
         .filter_map(|p| {
-            if st.variables {
-                condition::substitute(p, ctx)
+            if st.variables && p.contains("${") {
+                condition::substitute(p, ctx).map(Cow::Owned)
             } else {
-                Some(p.clone())
+                Some(Cow::Borrowed(p.as_str()))
             }
         })
         .collect();
-    let bucket_hit = || resolved.iter().any(|p| arn::arn_like(p, &bucket_arn));
+    let bucket_hit = || resolved.iter().any(|p| arn::arn_like(p, &arns.bucket));
     match (scope.target, negated, effect) {
         (ResourceTarget::Bucket, false, _) => bucket_hit(),
         (ResourceTarget::Bucket, true, _) => !bucket_hit(),
         // Allow: some object listed / not every object excluded.
         (ResourceTarget::Object, false, Effect::Allow) => {
-            resolved.iter().any(|p| some_object(p, scope.bucket))
+            resolved.iter().any(|p| some_object(p, arns))
         }
         (ResourceTarget::Object, true, Effect::Allow) => {
-            !resolved.iter().any(|p| every_object(p, scope.bucket))
+            !resolved.iter().any(|p| every_object(p, arns))
         }
         // Deny: every object listed / no object excluded.
         (ResourceTarget::Object, false, Effect::Deny) => {
-            resolved.iter().any(|p| every_object(p, scope.bucket))
+            resolved.iter().any(|p| every_object(p, arns))
         }
         (ResourceTarget::Object, true, Effect::Deny) => {
-            !resolved.iter().any(|p| some_object(p, scope.bucket))
+            !resolved.iter().any(|p| some_object(p, arns))
         }
     }
 }
@@ -203,21 +221,22 @@ mod tests {
 
     #[test]
     fn some_and_every_object_of_a_bucket() {
-        assert!(some_object("arn:aws:s3:::b/*", "b"));
-        assert!(some_object("arn:aws:s3:::b/uploads/*", "b"));
-        assert!(some_object("arn:aws:s3:::b*/x", "b"));
-        assert!(some_object("arn:aws:s3:::*", "b"));
-        assert!(some_object("*", "b"));
-        assert!(!some_object("arn:aws:s3:::other/*", "b"));
+        let b = &BucketArns::new("b");
+        assert!(some_object("arn:aws:s3:::b/*", b));
+        assert!(some_object("arn:aws:s3:::b/uploads/*", b));
+        assert!(some_object("arn:aws:s3:::b*/x", b));
+        assert!(some_object("arn:aws:s3:::*", b));
+        assert!(some_object("*", b));
+        assert!(!some_object("arn:aws:s3:::other/*", b));
         assert!(
-            !some_object("arn:aws:s3:::b", "b"),
+            !some_object("arn:aws:s3:::b", b),
             "the bucket is not an object"
         );
-        assert!(!some_object("arn:aws:iam::*:user/*", "b"));
-        assert!(every_object("arn:aws:s3:::b/*", "b"));
-        assert!(every_object("arn:aws:s3:::*", "b"));
-        assert!(!every_object("arn:aws:s3:::b/uploads/*", "b"));
-        assert!(!every_object("arn:aws:s3:::b?/*", "b"));
+        assert!(!some_object("arn:aws:iam::*:user/*", b));
+        assert!(every_object("arn:aws:s3:::b/*", b));
+        assert!(every_object("arn:aws:s3:::*", b));
+        assert!(!every_object("arn:aws:s3:::b/uploads/*", b));
+        assert!(!every_object("arn:aws:s3:::b?/*", b));
     }
 
     #[test]

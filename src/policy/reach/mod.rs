@@ -28,7 +28,7 @@ mod matching;
 
 use serde::Serialize;
 
-use self::matching::{ResourceTarget, Scope, StatementMatch, statement_match};
+use self::matching::{BucketArns, ResourceTarget, Scope, StatementMatch, statement_match};
 use super::condition::Context;
 use super::document::{Effect, Policy, PrincipalBlock, Statement};
 use super::eval::{RequestPrincipal, action_matches, principal_matches, principals_contain};
@@ -375,6 +375,7 @@ impl IamAnalysis<'_> {
                  may make are missing"
             ));
         }
+        let arns = BucketArns::new(&bucket.name);
         let mut principals = Vec::new();
         let mut unknown = Vec::new();
         for e in &self.entries {
@@ -415,7 +416,7 @@ impl IamAnalysis<'_> {
             let mut capabilities: Vec<CapabilityReach> = Vec::new();
             for (capability, action, target) in ACTIONS {
                 let scope = Scope {
-                    bucket: &bucket.name,
+                    arns: &arns,
                     target,
                 };
                 // Any explicit Deny wins: identity policies, the boundary, the bucket policy.
