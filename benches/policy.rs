@@ -19,18 +19,19 @@ const ACCOUNT: &str = "111122223333";
 fn policy_20kb() -> String {
     let shapes = [
         r#"{"Sid":"DenyHttp","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#,
-        r#"{"Sid":"PartnerN","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:role/reader-N","777788889999"]},"Action":["s3:GetObject","s3:GetObjectVersion","s3:ListBucket"],"Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/partner-N/*"]}"#,
-        r#"{"Sid":"LogsN","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::example-bucket/logs-N/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::source-N"},"StringEquals":{"aws:SourceAccount":"111122223333"}}}"#,
-        r#"{"Sid":"VpceN","Effect":"Deny","Principal":"*","Action":["s3:Put*","s3:Delete*"],"Resource":"arn:aws:s3:::example-bucket/*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":["vpce-0a1b2c3dN","vpce-9f8e7d6cN"]}}}"#,
-        r#"{"Sid":"OfficeN","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/public-N/*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.N/32","2001:db8::/48"]}}}"#,
-        r#"{"Sid":"OrgN","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/shared-N/*"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#,
-        r#"{"Sid":"WildN","Effect":"Allow","Principal":{"AWS":"*"},"NotAction":["s3:Delete*","s3:PutBucket*"],"Resource":"arn:aws:s3:::example-bucket/tmp-N/*","Condition":{"StringLike":{"aws:userid":"AROAEXAMPLEN:*"}}}"#,
+        r#"{"Sid":"Partner@","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:role/reader-@","777788889999"]},"Action":["s3:GetObject","s3:GetObjectVersion","s3:ListBucket"],"Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/partner-@/*"]}"#,
+        r#"{"Sid":"Logs@","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::example-bucket/logs-@/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::source-@"},"StringEquals":{"aws:SourceAccount":"111122223333"}}}"#,
+        r#"{"Sid":"Vpce@","Effect":"Deny","Principal":"*","Action":["s3:Put*","s3:Delete*"],"Resource":"arn:aws:s3:::example-bucket/*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":["vpce-0a1b2c3d@","vpce-9f8e7d6c@"]}}}"#,
+        r#"{"Sid":"Office@","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/public-@/*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.@/32","2001:db8::/48"]}}}"#,
+        r#"{"Sid":"Org@","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/shared-@/*"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#,
+        r#"{"Sid":"Wild@","Effect":"Allow","Principal":{"AWS":"*"},"NotAction":["s3:Delete*","s3:PutBucket*"],"Resource":"arn:aws:s3:::example-bucket/tmp-@/*","Condition":{"StringLike":{"aws:userid":"AROAEXAMPLE@:*"}}}"#,
     ];
     let mut statements = Vec::new();
     let mut len = 0;
     let mut i = 0;
     while len < 20_000 {
-        let s = shapes[i % shapes.len()].replace('N', &i.to_string());
+        // `@` stands for the statement's number (an IP's last octet stays < 256).
+        let s = shapes[i % shapes.len()].replace('@', &(i % 250).to_string());
         len += s.len() + 1;
         statements.push(s);
         i += 1;

@@ -10,19 +10,25 @@
 #   second, short run).
 #
 # Usage: scripts/bench-scan.sh N        (N extra buckets, e.g. 1000)
+#        VIGIL_BIN=path/to/vigil scripts/bench-scan.sh N   (skip the build)
 # The release build goes to CARGO_TARGET_DIR, by default the shared
 # ../release-target when it exists (so the SDK is compiled once), else target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 n="${1:?usage: scripts/bench-scan.sh N (extra buckets to seed)}"
-if [ -z "${CARGO_TARGET_DIR:-}" ]; then
-  if [ -d ../release-target ]; then CARGO_TARGET_DIR="$(cd ../release-target && pwd)"; else CARGO_TARGET_DIR="$PWD/target"; fi
+if [ -n "${VIGIL_BIN:-}" ]; then
+  # A binary already built (e.g. target/debug/vigil: its CPU is an upper bound).
+  vigil="$VIGIL_BIN"
+else
+  if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    if [ -d ../release-target ]; then CARGO_TARGET_DIR="$(cd ../release-target && pwd)"; else CARGO_TARGET_DIR="$PWD/target"; fi
+  fi
+  export CARGO_TARGET_DIR
+  echo "bench-scan: release build in $CARGO_TARGET_DIR" >&2
+  cargo build --release --quiet --bin vigil
+  vigil="$CARGO_TARGET_DIR/release/vigil"
 fi
-export CARGO_TARGET_DIR
-echo "bench-scan: release build in $CARGO_TARGET_DIR" >&2
-cargo build --release --quiet --bin vigil
-vigil="$CARGO_TARGET_DIR/release/vigil"
 
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 if [ ! -x .venv/bin/moto_server ]; then
@@ -34,7 +40,7 @@ port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 work=$(mktemp -d -t vigil-bench.XXXXXX)
 MOTO_IAM_LOAD_MANAGED_POLICIES=false .venv/bin/python scripts/moto_server.py -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-cleanup() { kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; if [ -n "${VIGIL_BENCH_KEEP:-}" ]; then echo "bench-scan: kept $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT INT TERM
 for _ in $(seq 1 100); do
   if .venv/bin/python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null; then break; fi
@@ -51,7 +57,8 @@ echo "bench-scan: seeding the lab and $n extra buckets (takes a while: the serve
 
 # moto's CPU time so far, in clock ticks (utime + stime, /proc/PID/stat).
 moto_ticks() { awk '{print $14 + $15}' "/proc/$moto_pid/stat"; }
-requests() { grep -cE '"(GET|PUT|POST|HEAD|DELETE) ' "$work/moto.log" || true; }
+# One access-log line per request; non-2xx lines are wrapped in colour codes.
+requests() { grep -cE '(GET|PUT|POST|HEAD|DELETE) /[^ ]* HTTP/1\.[01]' "$work/moto.log" || true; }
 
 gnu_time=""
 if /usr/bin/time -v true >/dev/null 2>&1; then gnu_time=/usr/bin/time; fi

@@ -77,7 +77,7 @@ shot buckets
 
 keys / ; text "public-policy"; keys Enter Enter
 wait_for "── Configuration"
-keys PageDown
+keys j j j j j j j j j j j j
 shot bucket-detail
 keys Escape; sleep 0.2; keys Escape
 

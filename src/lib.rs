@@ -9,6 +9,8 @@ pub mod lab;
 pub mod logging;
 pub mod model;
 pub mod policy;
+pub mod remedy;
 pub mod rules;
+pub mod session;
 pub mod tail;
 pub mod tui;

@@ -353,6 +353,7 @@ fn account_verdict(bpa: Facet<PublicAccessBlock>) -> (String, Verdict) {
             account_id: ACCOUNT.into(),
             caller_arn: "arn:aws:iam::111122223333:user/auditor".into(),
             region: "us-east-1".into(),
+            alias: None,
         },
         account_public_access_block: bpa,
         buckets: Vec::new(),

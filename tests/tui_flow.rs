@@ -29,7 +29,7 @@ fn options() -> ConsoleOptions {
         readonly: false,
         concurrency: 8,
         log_groups: Vec::new(),
-        since: Duration::from_secs(3600),
+        since: vigil::tail::window::Since(Duration::from_secs(3600)),
         remediator: None,
     }
 }
@@ -96,7 +96,11 @@ async fn a_trail_event_that_reconfigures_a_bucket_updates_its_findings_on_screen
         },
     );
     let effects = app.on_msg(Msg::Tail(rows));
-    assert_eq!(effects, vec![Effect::RefreshBucket(BUCKET.into())]);
+    assert_eq!(
+        effects,
+        vec![Effect::RefreshBucket(BUCKET.into())],
+        "tail::posture names the bucket"
+    );
 
     run_effect(&mut app, cloud, effects[0].clone()).await;
     assert_eq!(versioning(&app), Status::Pass);

@@ -214,3 +214,17 @@ fn readme_key_bindings_match_the_default_keymap() {
         }
     }
 }
+
+#[test]
+fn an_unknown_theme_refuses_to_start_and_so_does_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vigil(dir.path(), &["demo", "--theme", "neon"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown theme \"neon\""), "{err}");
+    // Without a terminal the console says what to use instead.
+    let out = vigil(dir.path(), &["demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the console needs a terminal"), "{err}");
+}

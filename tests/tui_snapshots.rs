@@ -22,7 +22,7 @@ fn options(readonly: bool, mode: ColorMode) -> ConsoleOptions {
         readonly,
         concurrency: 8,
         log_groups: Vec::new(),
-        since: Duration::from_secs(3600),
+        since: vigil::tail::window::Since(Duration::from_secs(3600)),
         remediator: None,
     }
 }
@@ -42,6 +42,13 @@ async fn demo_with(size: (u16, u16), readonly: bool, mode: ColorMode) -> App {
 
 async fn demo(size: (u16, u16)) -> App {
     demo_with(size, false, ColorMode::Ansi16).await
+}
+
+/// Let the page's background work (who can reach the bucket) finish.
+async fn settle(app: &mut App) {
+    let cloud = Arc::new(DemoCloud::embedded(vigil::cli::now_ms()).unwrap());
+    let sources = vigil::tui::sources(cloud, &options(false, ColorMode::Ansi16));
+    headless::settle(app, &sources, Duration::from_secs(20)).await;
 }
 
 fn screen(app: &mut App) -> String {
@@ -159,6 +166,7 @@ async fn bucket_detail_public_policy() {
     let mut app = demo((100, 34)).await;
     select(&mut app, Pane::Buckets, "public-policy");
     app.act(Action::Open);
+    settle(&mut app).await;
     assert_eq!(
         app.page().page,
         Page::Bucket("vigil-lab-public-policy".into())
@@ -182,6 +190,7 @@ async fn bucket_detail_every_lab_bucket_kind() {
     ] {
         select(&mut app, Pane::Buckets, name);
         app.act(Action::Open);
+        settle(&mut app).await;
         snap!(
             format!("bucket_{}", name.trim_start_matches("vigil-lab-")),
             detail_text(&app)

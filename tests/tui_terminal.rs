@@ -120,7 +120,9 @@ fn works_at_80x24_resizes_and_says_when_too_small() {
 
 #[test]
 fn an_idle_console_writes_nothing_to_the_terminal() {
-    let t = Tmux::start("demo", 100, 30);
+    // The demo's replay sends a lab event every few seconds to keep the
+    // tail alive; idle means nothing arrives.
+    let t = Tmux::start("demo --demo-replay 0", 100, 30);
     t.wait_for("buckets 29 ·");
     // Let startup toasts expire (they redraw once when they go).
     std::thread::sleep(Duration::from_secs(6));

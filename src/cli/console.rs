@@ -3,7 +3,6 @@
 //! tail's settings) and hands it down; the console reads no file itself.
 
 use std::io::IsTerminal;
-use std::time::Duration;
 
 use super::config::{self, Config};
 use super::{Fatal, GlobalArgs, backend};
@@ -65,38 +64,13 @@ pub fn theme(global: &GlobalArgs, config: &Config) -> Result<Theme, Fatal> {
     })
 }
 
-/// `15m`, `2h`, `1d`, `90s`.
-pub fn parse_since(text: &str) -> Result<Duration, Fatal> {
-    let t = text.trim();
-    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = n.parse().map_err(|_| {
-        Fatal::new(format!(
-            "[tail] since = {text:?}: expected e.g. 15m, 2h or 1d"
-        ))
-    })?;
-    let secs = match unit {
-        "s" => n,
-        "m" | "" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => {
-            return Err(Fatal::new(format!(
-                "[tail] since = {text:?}: the unit is s, m, h or d"
-            )));
-        }
-    };
-    Ok(Duration::from_secs(secs))
-}
-
 /// Open the console.
 pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
     let config = config::load()?;
     let keymap = keymap(&config, global.readonly)?;
     let theme = theme(global, &config)?;
-    let since = match &config.tail.since {
-        Some(s) => parse_since(s)?,
-        None => Duration::from_secs(3600),
-    };
+    // --log-group / --since over [tail] over the defaults, as `vigil tail`.
+    let tail = super::tail::selection(global, &config.tail)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Fatal {
             message: "the console needs a terminal".into(),
@@ -114,25 +88,12 @@ pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
             theme,
             readonly: global.readonly,
             concurrency: usize::from(global.concurrency),
-            log_groups: config.tail.log_groups.clone(),
-            since,
+            log_groups: tail.groups,
+            since: tail.since,
             remediator: None,
         },
     )
     .await
     .map_err(|e| Fatal::new(format!("the console stopped: {e}")))?;
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_windows_parse() {
-        assert_eq!(parse_since("15m").unwrap(), Duration::from_secs(900));
-        assert_eq!(parse_since("2h").unwrap(), Duration::from_secs(7200));
-        assert!(parse_since("soon").is_err());
-        assert!(parse_since("5y").is_err());
-    }
 }

@@ -2,7 +2,9 @@
 
 pub mod config;
 pub mod console;
+pub mod fix;
 pub mod inventory;
+pub mod journal;
 pub mod keys;
 pub mod lab;
 pub mod policy_check;
@@ -63,6 +65,11 @@ pub struct GlobalArgs {
     /// Never write: remediation actions are not even offered.
     #[arg(long, global = true)]
     pub readonly: bool,
+
+    /// The MFA-protected role to elevate into before writing (overrides
+    /// the [remediation] section of config.toml).
+    #[arg(long, global = true, value_name = "ARN")]
+    pub remediation_role: Option<String>,
 
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
@@ -135,6 +142,14 @@ pub enum Command {
         #[command(subcommand)]
         command: trail::TrailCommand,
     },
+    /// Fix one thing: preview, elevate, confirm, apply, verify, journal.
+    Fix(fix::FixArgs),
+    /// Put back what a journal entry changed.
+    Undo(fix::UndoArgs),
+    /// The journal of changes vigil made (list, verify, export).
+    Journal(journal::JournalArgs),
+    /// List the remediations: what each fixes, calls, needs.
+    Remediations(fix::RemediationsArgs),
 }
 
 /// An error that ends the program: a message, a hint, exit code 2.
@@ -300,6 +315,10 @@ pub async fn run(cli: Cli) -> Result<i32, Fatal> {
         Some(Command::Tail(args)) => tail::run(&cli.global, args).await,
         Some(Command::Trail { command }) => trail::run(command),
         Some(Command::Keys) => keys::run(&cli.global),
+        Some(Command::Fix(args)) => fix::fix(&cli.global, args).await,
+        Some(Command::Undo(args)) => fix::undo(&cli.global, args).await,
+        Some(Command::Journal(args)) => journal::run(&cli.global, args).await,
+        Some(Command::Remediations(args)) => fix::remediations(args),
         Some(Command::Demo) => {
             let mut global = cli.global.clone();
             global.demo = true;

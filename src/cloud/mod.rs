@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod collect;
 pub mod demo;
+pub mod elevation;
 pub mod error;
 
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
 use crate::model::s3::{Bucket, PublicAccessBlock};
 use crate::model::{CallerIdentity, Facet};
 
+pub use elevation::{Elevation, ElevationError, ElevationRequest, MfaCode};
 pub use error::CloudError;
 
 /// A bucket as `ListBuckets` names it, before its facets are read.
@@ -133,4 +135,26 @@ pub trait Cloud: Send + Sync {
     /// Make one configuration write (what a remediation or an undo applies).
     /// The caller reads the resource back afterwards to verify it.
     async fn apply(&self, change: &Change) -> Result<(), CloudError>;
+
+    /// Read, now, the configuration `change` sets, and return it as the
+    /// change that would set it to what it is (the value in `change` is
+    /// ignored). A remediation captures the exact prior state with it before
+    /// writing and reads its write back with it afterwards. A configuration
+    /// that cannot be read is an error, never a guess: vigil does not change
+    /// what it cannot read back.
+    async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
+        Err(CloudError::Other(format!(
+            "the {} backend cannot read back {}",
+            self.backend_name(),
+            change.api_call()
+        )))
+    }
+
+    /// Assume a role (`sts:AssumeRole` with the MFA serial and code when
+    /// given) and return a backend that acts as it. The request, and with it
+    /// the code, is consumed. Credentials stay inside the returned backend.
+    async fn elevate(&self, request: ElevationRequest) -> Result<Elevation, ElevationError> {
+        drop(request);
+        Err(ElevationError::Unsupported(self.backend_name()))
+    }
 }

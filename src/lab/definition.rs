@@ -11,6 +11,9 @@ use crate::model::s3::PublicAccessBlock;
 #[serde(deny_unknown_fields)]
 pub struct Lab {
     pub account_id: String,
+    /// The account alias (`CreateAccountAlias`), shown beside the id.
+    #[serde(default)]
+    pub account_alias: Option<String>,
     /// The canonical user id S3 reports as the owner of every bucket.
     pub owner_canonical_id: String,
     /// What some endpoints cannot express, in words.

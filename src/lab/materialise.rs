@@ -14,8 +14,8 @@ use crate::model::{Facet, UnknownReason};
 pub fn bucket(lab: &Lab, b: &BucketDef) -> Bucket {
     let policy = lab.bucket_policy(b);
     Bucket {
-        name: b.name.clone(),
-        region: Facet::Present(b.region.clone()),
+        name: safe(&b.name),
+        region: Facet::Present(safe(&b.region)),
         creation_date: None,
         policy_status: match &policy {
             Some(p) => s3_policy_status(p, &lab.account_id),
@@ -63,8 +63,8 @@ pub fn bucket(lab: &Lab, b: &BucketDef) -> Bucket {
             .as_ref()
             .map(|l| {
                 Facet::Present(Logging {
-                    target_bucket: l.target_bucket.clone(),
-                    target_prefix: l.target_prefix.clone(),
+                    target_bucket: safe(&l.target_bucket),
+                    target_prefix: safe(&l.target_prefix),
                 })
             })
             .unwrap_or(Facet::Absent),
@@ -75,7 +75,7 @@ pub fn bucket(lab: &Lab, b: &BucketDef) -> Bucket {
                 b.lifecycle
                     .iter()
                     .map(|r| LifecycleRule {
-                        id: r.id.clone(),
+                        id: safe(&r.id),
                         enabled: true,
                         expiration_days: Some(r.expiration_days),
                     })
@@ -87,8 +87,8 @@ pub fn bucket(lab: &Lab, b: &BucketDef) -> Bucket {
             .as_ref()
             .map(|r| {
                 Facet::Present(Replication {
-                    role: lab.expand(&r.role),
-                    destinations: vec![format!("arn:aws:s3:::{}", r.destination_bucket)],
+                    role: safe(&lab.expand(&r.role)),
+                    destinations: vec![safe(&format!("arn:aws:s3:::{}", r.destination_bucket))],
                 })
             })
             .unwrap_or(Facet::Absent),
@@ -151,24 +151,25 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
     let inline = |list: &[InlinePolicyDef]| -> Vec<InlinePolicy> {
         list.iter()
             .map(|p| InlinePolicy {
-                name: p.name.clone(),
+                name: safe(&p.name),
                 document: lab.expand(&p.document),
             })
             .collect()
     };
-    let attached =
-        |names: &[String]| -> Vec<String> { names.iter().map(|n| lab.policy_arn(n)).collect() };
+    let attached = |names: &[String]| -> Vec<String> {
+        names.iter().map(|n| safe(&lab.policy_arn(n))).collect()
+    };
     let mut users: Vec<User> = lab
         .iam
         .users
         .iter()
         .enumerate()
         .map(|(ui, u)| User {
-            name: u.name.clone(),
-            arn: format!("arn:aws:iam::{account}:user/{}", u.name),
+            name: safe(&u.name),
+            arn: safe(&format!("arn:aws:iam::{account}:user/{}", u.name)),
             path: "/".into(),
             create_date: None,
-            groups: u.groups.clone(),
+            groups: u.groups.iter().map(|g| safe(g)).collect(),
             inline_policies: inline(&u.inline),
             attached_policies: attached(&u.attached),
             permissions_boundary: None,
@@ -209,8 +210,8 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
         .groups
         .iter()
         .map(|g| Group {
-            name: g.name.clone(),
-            arn: format!("arn:aws:iam::{account}:group/{}", g.name),
+            name: safe(&g.name),
+            arn: safe(&format!("arn:aws:iam::{account}:group/{}", g.name)),
             path: "/".into(),
             inline_policies: inline(&g.inline),
             attached_policies: attached(&g.attached),
@@ -222,8 +223,8 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
         .roles
         .iter()
         .map(|r| Role {
-            name: r.name.clone(),
-            arn: format!("arn:aws:iam::{account}:role/{}", r.name),
+            name: safe(&r.name),
+            arn: safe(&format!("arn:aws:iam::{account}:role/{}", r.name)),
             path: "/".into(),
             trust_policy: lab.expand(&r.trust_policy),
             inline_policies: inline(&r.inline),
@@ -259,8 +260,8 @@ pub fn iam(lab: &Lab, now_ms: i64) -> IamInventory {
         .policies
         .iter()
         .map(|p| ManagedPolicy {
-            name: p.name.clone(),
-            arn: lab.policy_arn(&p.name),
+            name: safe(&p.name),
+            arn: safe(&lab.policy_arn(&p.name)),
             default_version_id: "v1".into(),
             document: lab.expand(&p.document),
             attachment_count: attachment_count(&p.name),
@@ -420,5 +421,39 @@ fn fill_keys(row: &mut CredentialReportRow, keys: &[ReportKey]) {
     for slot in 1..=2 {
         row.insert(format!("cert_{slot}_active"), "false".into());
         row.insert(format!("cert_{slot}_last_rotated"), "N/A".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DESIGN.md, "Untrusted text": the demo is a backend like AWS, so what
+    /// a lab file names enters the model escaped, as the SDK backend does.
+    #[test]
+    fn a_hostile_lab_enters_the_model_escaped() {
+        let lab = Lab::from_toml(
+            r#"
+account_id = "123456789012"
+owner_canonical_id = "x"
+[[bucket]]
+name = "evil\u001b]52;c;cHduZWQ=\u0007"
+region = "us-east-1"
+purpose = "p"
+logging = { target_bucket = "evil\u001b]52;c;cHduZWQ=\u0007", target_prefix = "\u202egol" }
+[[iam.user]]
+name = "mallory\u001b[2J"
+purpose = "p"
+"#,
+        )
+        .unwrap();
+        let b = bucket(&lab, &lab.buckets[0]);
+        let printable = |s: &str| !s.chars().any(|c| c.is_control() || c == '\u{202e}');
+        assert!(printable(&b.name), "{:?}", b.name);
+        let logging = b.logging.present().unwrap();
+        assert!(printable(&logging.target_bucket) && printable(&logging.target_prefix));
+        let users = iam(&lab, 0).users;
+        assert!(printable(&users[0].name) && printable(&users[0].arn));
+        assert!(users[0].name.starts_with("mallory\\x1b[2J"));
     }
 }

@@ -8,6 +8,10 @@ pub struct CallerIdentity {
     pub account_id: String,
     pub caller_arn: String,
     pub region: String,
+    /// The account alias (`ListAccountAliases`), when it has one and vigil
+    /// may read it; people know accounts by their alias more than their id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
 }
 
 /// The application name vigil gives the AWS SDK; AWS appends it to the

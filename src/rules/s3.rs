@@ -70,7 +70,10 @@ pub static RULES: &[Rule] = &[
         severity: Severity::High,
         service: Service::S3,
         frameworks: &["FSBP:S3.6"],
-        remediation: Some("bucket-remove-public-statements"),
+        // A grant to a named partner account or an organisation is often
+        // intended and is not public, so `bucket-remove-public-statements`
+        // would leave it: no remediation can decide it for the operator.
+        remediation: None,
         check: Check::Bucket(access::external_access),
     },
     Rule {

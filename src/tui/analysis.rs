@@ -4,10 +4,6 @@
 //! the one place the Buckets pane gets its facts, computed once when a
 //! bucket arrives (never while drawing). Parsed text is sanitised again:
 //! JSON escapes like `\u001b` become real control characters when parsed.
-//!
-//! [`bucket_to_recheck`] is a seam for the tail's live-posture function
-//! (which buckets an event reconfigured); until that lands it recognises
-//! the successful S3 `Put…`/`Delete…` configuration calls itself.
 
 use crate::model::Facet;
 use crate::model::finding::{Finding, Severity, Status};
@@ -240,23 +236,6 @@ pub fn analyse_bucket(
         report: Some(report),
         policy_problem,
     }
-}
-
-/// The bucket a trail event reconfigured, when it did: the console then
-/// re-reads that bucket and its findings change on screen.
-pub fn bucket_to_recheck(event: &super::tail_view::TailRow) -> Option<&str> {
-    // A failed call changed nothing.
-    if !event.success || event.source != "s3.amazonaws.com" {
-        return None;
-    }
-    let configures = (event.event.starts_with("Put") || event.event.starts_with("Delete"))
-        && (event.event.contains("Bucket")
-            || event.event.contains("PublicAccessBlock")
-            || event.event == "PutObjectLockConfiguration");
-    if !configures {
-        return None;
-    }
-    event.bucket.as_deref()
 }
 
 #[cfg(test)]

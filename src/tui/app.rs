@@ -152,6 +152,7 @@ pub struct Elevation {
 #[derive(Debug, Clone, Default)]
 pub struct Header {
     pub account_id: Option<String>,
+    pub account_alias: Option<String>,
     pub caller_arn: Option<String>,
     pub region: Option<String>,
     pub backend: String,
@@ -218,6 +219,15 @@ pub struct App {
     pub toast: Option<Toast>,
     /// Lines of the journal pane (the remediation console appends).
     pub journal: Vec<String>,
+    /// IAM as read, for the per-bucket reach analysis.
+    pub iam_inventory: Option<std::sync::Arc<crate::model::iam::IamInventory>>,
+    /// Who can reach each bucket whose detail was opened.
+    pub reach: HashMap<String, Box<crate::policy::reach::BucketReach>>,
+    pub reach_pending: std::collections::HashSet<String>,
+    /// Buckets the operator asked to re-read (`r`), so their re-read is
+    /// announced even when nothing changed.
+    pub refresh_requested: std::collections::HashSet<String>,
+    pub last_iam_recheck_ms: i64,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub now_ms: i64,
@@ -284,6 +294,11 @@ impl App {
             help: None,
             toast: None,
             journal: Vec::new(),
+            iam_inventory: None,
+            reach: HashMap::new(),
+            reach_pending: Default::default(),
+            refresh_requested: Default::default(),
+            last_iam_recheck_ms: i64::MIN / 2,
             size,
             now_ms,
             quit: false,
@@ -430,6 +445,28 @@ impl App {
             A::Filter => matches!(page, Page::Pane(p) if *p != Pane::Journal),
             _ => true,
         }
+    }
+
+    /// Work the current page needs that no key asked for: the reach of the
+    /// bucket on screen, once IAM is in.
+    pub fn wants(&mut self) -> Vec<super::message::Effect> {
+        let Page::Bucket(name) = &self.page().page else {
+            return Vec::new();
+        };
+        let name = name.clone();
+        if self.reach.contains_key(&name) || self.reach_pending.contains(&name) {
+            return Vec::new();
+        }
+        let (Some(iam), Some(v)) = (self.iam_inventory.clone(), self.bucket(&name)) else {
+            return Vec::new();
+        };
+        let bucket = Box::new(v.bucket.clone());
+        self.reach_pending.insert(name);
+        vec![super::message::Effect::BucketReach {
+            bucket,
+            iam,
+            account_id: self.header.account_id.clone().unwrap_or_default(),
+        }]
     }
 
     /// Show a line in the message area for a few seconds.

@@ -73,6 +73,7 @@ pub async fn run(
             }
             _ = tick.tick() => app.on_tick(now_ms()),
         }
+        effects.extend(app.wants());
         if !effects.is_empty() {
             let facts = AccountFacts {
                 account_id: app.header.account_id.clone().unwrap_or_default(),

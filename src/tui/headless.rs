@@ -38,14 +38,21 @@ pub async fn loaded(
     tasks::start(&src, tx);
     let (mut scan, mut iam, mut tail) = (false, false, false);
     let deadline = tokio::time::Instant::now() + wait;
-    while !(scan && iam && tail) {
-        let Ok(Some(msg)) = tokio::time::timeout_at(deadline, rx.recv()).await else {
+    loop {
+        // Once everything has reported, a short silence means the first
+        // screenful is complete (the tail delivers its window in batches).
+        let until = if scan && iam && tail {
+            (tokio::time::Instant::now() + Duration::from_millis(300)).min(deadline)
+        } else {
+            deadline
+        };
+        let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await else {
             break;
         };
         match &msg {
             Msg::ScanDone | Msg::ScanFailed(_) => scan = true,
             Msg::Iam { .. } => iam = true,
-            Msg::Tail(_) | Msg::TailStatus(_) => tail = true,
+            Msg::Tail(_) => tail = true,
             _ => {}
         }
         // Re-reads a trail event asks for are not awaited: the state is
@@ -84,4 +91,31 @@ pub fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Run what the current page wants (the reach of the bucket on screen) to
+/// completion, as the event loop would between frames.
+pub async fn settle(app: &mut App, sources: &tasks::Sources, wait: Duration) {
+    let effects = app.wants();
+    if effects.is_empty() {
+        return;
+    }
+    let (tx, mut rx) = mpsc::channel(64);
+    let facts = tasks::AccountFacts {
+        account_id: app.header.account_id.clone().unwrap_or_default(),
+        account_bpa: app.account_bpa.clone(),
+    };
+    let n = effects.len();
+    for e in effects {
+        tasks::spawn(e, sources, &facts, tx.clone());
+    }
+    for _ in 0..n {
+        match tokio::time::timeout(wait, rx.recv()).await {
+            Ok(Some(m)) => {
+                let _ = app.on_msg(m);
+            }
+            _ => break,
+        }
+    }
+    app.toast = None;
 }

@@ -2,9 +2,13 @@
 //! in, a bucket is re-read, IAM and the trail arrive, the timer ticks. A
 //! trail event that reconfigures a bucket asks for that bucket's re-read.
 
-use super::analysis::bucket_to_recheck;
 use super::app::{App, IamState, Pane, TAIL_CAPACITY};
 use super::message::{Effect, Msg, ToastLevel};
+use crate::tail::posture::Recheck;
+
+/// IAM is re-read for trail events at most this often (a whole-account
+/// read on AWS), however many IAM changes the trail reports.
+pub const IAM_RECHECK_EVERY_MS: i64 = 30_000;
 
 impl App {
     /// A task reported back.
@@ -14,6 +18,7 @@ impl App {
         match msg {
             Msg::Identity(Ok(id)) => {
                 self.header.account_id = Some(id.account_id);
+                self.header.account_alias = id.alias;
                 self.header.caller_arn = Some(id.caller_arn);
                 self.header.region = Some(id.region);
             }
@@ -42,12 +47,23 @@ impl App {
                     .iter()
                     .filter(|f| f.status != crate::model::finding::Status::Pass)
                     .count();
+                let before = self.bucket(&name).map(|b| {
+                    b.findings
+                        .iter()
+                        .filter(|f| f.status != crate::model::finding::Status::Pass)
+                        .count()
+                });
                 self.upsert_bucket(*v);
+                self.reach.remove(&name);
                 self.views_stale = true;
-                self.toast(
-                    ToastLevel::Info,
-                    format!("{name} re-read: {n} open findings"),
-                );
+                // Asked for with `r`, or its findings changed: say so. A
+                // trail-driven re-read that changed nothing stays quiet.
+                if self.refresh_requested.remove(&name) || before != Some(n) {
+                    self.toast(
+                        ToastLevel::Info,
+                        format!("{name} re-read: {n} open findings"),
+                    );
+                }
             }
             Msg::BucketRefreshFailed { bucket, error } => self.toast(
                 ToastLevel::Error,
@@ -56,8 +72,11 @@ impl App {
             Msg::Iam {
                 principals,
                 account_findings,
+                inventory,
             } => {
                 self.account_findings = account_findings;
+                self.iam_inventory = inventory;
+                self.reach.clear();
                 self.views_stale = true;
                 match principals {
                     Ok(p) => self.iam = IamState::Loaded(p),
@@ -70,11 +89,23 @@ impl App {
             Msg::Tail(rows) => {
                 let n = rows.len();
                 for r in rows {
-                    if let Some(b) = bucket_to_recheck(&r)
-                        && self.bucket(b).is_some()
-                    {
-                        let e = Effect::RefreshBucket(b.to_string());
-                        if !effects.contains(&e) {
+                    for rc in &r.rechecks {
+                        let e = match rc {
+                            Recheck::Bucket(b) if self.bucket(b).is_some() => {
+                                Some(Effect::RefreshBucket(b.clone()))
+                            }
+                            Recheck::Bucket(_) => None,
+                            // Account BPA and IAM changes: the account rules
+                            // and the principals are re-read, throttled.
+                            _ if self.now_ms - self.last_iam_recheck_ms >= IAM_RECHECK_EVERY_MS => {
+                                self.last_iam_recheck_ms = self.now_ms;
+                                Some(Effect::RefreshIam)
+                            }
+                            _ => None,
+                        };
+                        if let Some(e) = e
+                            && !effects.contains(&e)
+                        {
                             effects.push(e);
                         }
                     }
@@ -98,6 +129,10 @@ impl App {
                 self.tail.status = s;
             }
             Msg::Toast(level, text) => self.toast(level, text),
+            Msg::Reach { bucket, reach } => {
+                self.reach_pending.remove(&bucket);
+                self.reach.insert(bucket, reach);
+            }
         }
         effects
     }

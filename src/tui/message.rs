@@ -5,10 +5,15 @@
 //! back with a [`Msg`] on the loop's channel (STYLE.md, after stu: one
 //! request, one completion message).
 
+use std::sync::Arc;
+
 use crate::model::CallerIdentity;
 use crate::model::Facet;
 use crate::model::finding::Finding;
+use crate::model::iam::IamInventory;
+use crate::model::s3::Bucket;
 use crate::model::s3::PublicAccessBlock;
+use crate::policy::reach::BucketReach;
 
 use super::analysis::BucketView;
 use super::principal_view::PrincipalView;
@@ -36,6 +41,13 @@ pub enum Msg {
     Iam {
         principals: Result<Vec<PrincipalView>, String>,
         account_findings: Vec<Finding>,
+        /// What was read, for the per-bucket reach analysis.
+        inventory: Option<Arc<IamInventory>>,
+    },
+    /// Who in the account can reach a bucket (`policy::reach`).
+    Reach {
+        bucket: String,
+        reach: Box<BucketReach>,
     },
     /// New trail events, oldest first.
     Tail(Vec<TailRow>),
@@ -53,14 +65,18 @@ pub enum ToastLevel {
 }
 
 /// Slow work a key (or a message) asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Re-read one bucket and re-run its analysis.
     RefreshBucket(String),
     /// Re-read IAM and re-run the principal analyses.
     RefreshIam,
-    /// Read the trail now instead of at the next poll.
-    PollTail,
+    /// Work out who in the account can reach a bucket.
+    BucketReach {
+        bucket: Box<Bucket>,
+        iam: Arc<IamInventory>,
+        account_id: String,
+    },
     /// Remediate: the remediation id and the resource (ARN). The console
     /// side of remediation plugs in here (`tasks::Remediator`).
     Remediate {

@@ -34,7 +34,6 @@ pub mod widgets;
 
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::cloud::Cloud;
 
@@ -50,7 +49,7 @@ pub struct ConsoleOptions {
     pub concurrency: usize,
     pub log_groups: Vec<String>,
     /// How far back the tail starts.
-    pub since: Duration,
+    pub since: crate::tail::window::Since,
     pub remediator: Option<Arc<dyn tasks::Remediator>>,
 }
 
@@ -60,10 +59,8 @@ pub fn sources(cloud: Arc<dyn Cloud>, opts: &ConsoleOptions) -> tasks::Sources {
         cloud,
         concurrency: opts.concurrency,
         log_groups: opts.log_groups.clone(),
-        since_ms: i64::try_from(opts.since.as_millis()).unwrap_or(i64::MAX / 2),
-        poll_every: Duration::from_secs(5),
+        since: opts.since,
         remediator: opts.remediator.clone(),
-        poll_now: Arc::new(tokio::sync::Notify::new()),
     }
 }
 

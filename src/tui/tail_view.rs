@@ -1,14 +1,15 @@
-//! Trail events as the Tail pane shows them: the tail's parser and
-//! detections (`tail::parse`) on each CloudWatch Logs event, reduced to the
-//! row, the detection and the record the pane draws. A message that is not
-//! a CloudTrail record still shows, with the reason. Every field was
-//! sanitised by the parser; the pretty record too.
+//! Trail events as the Tail pane shows them: what the tail delivers (its
+//! parser's `TrailEvent`s with their detections, and the messages that are
+//! not records), reduced to the row, the detections, the record the detail
+//! view draws, and what the event changed (`tail::posture::rechecks`). Every
+//! field was sanitised by the parser; the pretty record too.
 
 use crate::model::finding::Severity;
 use crate::model::logs::LogEvent;
 use crate::model::text::safe;
-use crate::model::trail::RecordOrigin;
+use crate::model::trail::{RecordOrigin, TrailEvent, UnparsedRecord};
 use crate::tail::parse::{Parsed, parse_message};
+use crate::tail::posture::{Recheck, rechecks};
 
 /// A detection on an event (id from the agreed list, and its severity).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct TailRow {
     pub by_vigil: bool,
     /// The whole record, pretty-printed, for the detail view.
     pub pretty: Vec<String>,
+    /// What the event changed, to be re-read.
+    pub rechecks: Vec<Recheck>,
 }
 
 impl TailRow {
@@ -66,7 +69,65 @@ impl TailRow {
     }
 }
 
-/// The rows of one log event (a message may hold a `Records` envelope).
+/// The row of one parsed event.
+pub fn from_event(e: &TrailEvent) -> TailRow {
+    let mut detections = e.alerts.iter().map(|a| Detection {
+        id: a.id.clone(),
+        severity: a.severity,
+        summary: a.detail.clone(),
+    });
+    let log_id = e.origin.log_event_id.as_deref().unwrap_or("");
+    TailRow {
+        // A log event may hold several records: CloudTrail's id tells them apart.
+        id: format!("{log_id}/{}", e.event_id),
+        group: e.origin.log_group.clone().unwrap_or_default(),
+        time_ms: e.event_time_ms,
+        actor: e.actor.clone(),
+        principal_arn: e
+            .principal
+            .session_issuer_arn
+            .clone()
+            .or_else(|| e.principal.arn.clone()),
+        event: e.event_name.clone(),
+        source: e.event_source.clone(),
+        bucket: e.bucket.clone(),
+        target: e.target.clone(),
+        error: e.error_code.clone(),
+        success: e.success,
+        source_ip: e.source_ip.clone().unwrap_or_default(),
+        detection: detections.next(),
+        more_detections: detections.collect(),
+        by_vigil: e.by_vigil,
+        pretty: e.raw_pretty().lines().map(str::to_string).collect(),
+        rechecks: rechecks(e),
+    }
+}
+
+/// The row of a log message that is not a CloudTrail record.
+pub fn from_unparsed(u: &UnparsedRecord) -> TailRow {
+    TailRow {
+        id: format!("{}/-", u.origin.log_event_id.as_deref().unwrap_or("")),
+        group: u.origin.log_group.clone().unwrap_or_default(),
+        time_ms: u.origin.log_timestamp_ms.unwrap_or(0),
+        actor: String::new(),
+        principal_arn: None,
+        event: "(not a CloudTrail record)".into(),
+        source: String::new(),
+        bucket: None,
+        target: None,
+        error: Some(u.reason.clone()),
+        success: false,
+        source_ip: String::new(),
+        detection: None,
+        more_detections: Vec::new(),
+        by_vigil: false,
+        pretty: u.raw.lines().map(safe).collect(),
+        rechecks: Vec::new(),
+    }
+}
+
+/// The rows of one log event, parsed here (for tests and tools that hold
+/// raw events; the console gets parsed events from the tail).
 pub fn rows(group: &str, ev: &LogEvent) -> Vec<TailRow> {
     let origin = RecordOrigin {
         log_group: Some(safe(group)),
@@ -75,67 +136,11 @@ pub fn rows(group: &str, ev: &LogEvent) -> Vec<TailRow> {
         log_timestamp_ms: Some(ev.timestamp),
         position: None,
     };
-    let parsed = parse_message(&ev.message, &origin);
-    let many = parsed.len() > 1;
-    parsed
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            // Ids stay unique when one message holds several records.
-            let id = if many {
-                format!("{}#{i}", safe(&ev.event_id))
-            } else {
-                safe(&ev.event_id)
-            };
-            match p {
-                Parsed::Event(e) => {
-                    let mut detections = e.alerts.iter().map(|a| Detection {
-                        id: a.id.clone(),
-                        severity: a.severity,
-                        summary: a.detail.clone(),
-                    });
-                    TailRow {
-                        id,
-                        group: safe(group),
-                        time_ms: e.event_time_ms,
-                        actor: e.actor.clone(),
-                        principal_arn: e
-                            .principal
-                            .session_issuer_arn
-                            .clone()
-                            .or_else(|| e.principal.arn.clone()),
-                        event: e.event_name.clone(),
-                        source: e.event_source.clone(),
-                        bucket: e.bucket.clone(),
-                        target: e.target.clone(),
-                        error: e.error_code.clone(),
-                        success: e.success,
-                        source_ip: e.source_ip.clone().unwrap_or_default(),
-                        detection: detections.next(),
-                        more_detections: detections.collect(),
-                        by_vigil: e.by_vigil,
-                        pretty: e.raw_pretty().lines().map(str::to_string).collect(),
-                    }
-                }
-                Parsed::Unparsed(u) => TailRow {
-                    id,
-                    group: safe(group),
-                    time_ms: ev.timestamp,
-                    actor: String::new(),
-                    principal_arn: None,
-                    event: "(not a CloudTrail record)".into(),
-                    source: String::new(),
-                    bucket: None,
-                    target: None,
-                    error: Some(u.reason.clone()),
-                    success: false,
-                    source_ip: String::new(),
-                    detection: None,
-                    more_detections: Vec::new(),
-                    by_vigil: false,
-                    pretty: u.raw.lines().map(safe).collect(),
-                },
-            }
+    parse_message(&ev.message, &origin)
+        .iter()
+        .map(|p| match p {
+            Parsed::Event(e) => from_event(e),
+            Parsed::Unparsed(u) => from_unparsed(u),
         })
         .collect()
 }
@@ -171,10 +176,11 @@ mod tests {
     }
 
     #[test]
-    fn a_detection_comes_with_its_severity() {
+    fn a_detection_comes_with_its_severity_and_the_change_with_a_recheck() {
         let r = &rows("g", &ev(RECORD))[0];
         let d = r.detection.as_ref().expect("bucket-policy-change fires");
         assert_eq!(d.id, "bucket-policy-change");
+        assert_eq!(r.rechecks, vec![Recheck::Bucket("b1".into())]);
     }
 
     #[test]
@@ -194,6 +200,6 @@ mod tests {
             ),
         )[0];
         assert_eq!(r.result(), "AccessDenied");
-        assert_eq!(super::super::analysis::bucket_to_recheck(r), None);
+        assert!(r.rechecks.is_empty(), "a failed call changed nothing");
     }
 }

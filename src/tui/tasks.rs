@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::analysis::analyse_bucket;
@@ -13,10 +13,15 @@ use super::message::{Effect, Msg, ToastLevel};
 use super::principal_view::view;
 use super::tail_view;
 use crate::cloud::collect::{BucketProgress, stream_buckets};
-use crate::cloud::{BucketListing, Cloud, LogQuery};
+use crate::cloud::{BucketListing, Cloud};
 use crate::model::Facet;
 use crate::model::s3::PublicAccessBlock;
 use crate::rules::{self, AccountContext};
+use crate::tail::budget::RequestBudget;
+use crate::tail::follow::{self, TailRequest};
+use crate::tail::groups::discover;
+use crate::tail::update::TailUpdate;
+use crate::tail::window::Since;
 
 /// Buckets are handed to the UI in batches of at most this many, or every
 /// [`BATCH_WINDOW`], whichever comes first: the UI sorts and redraws once
@@ -39,12 +44,9 @@ pub struct Sources {
     /// Log groups to follow; empty = every group whose name mentions
     /// CloudTrail (or every group, when none does).
     pub log_groups: Vec<String>,
-    /// How far back the tail starts, in milliseconds.
-    pub since_ms: i64,
-    pub poll_every: Duration,
+    /// How far back the tail starts.
+    pub since: Since,
     pub remediator: Option<Arc<dyn Remediator>>,
-    /// Wakes the tail poller early (`r` on the Tail pane).
-    pub poll_now: Arc<Notify>,
 }
 
 /// What a re-read needs to analyse a bucket like the scan did.
@@ -95,7 +97,7 @@ pub fn start(sources: &Sources, tx: mpsc::Sender<Msg>) {
         .await;
     });
     let s = sources.clone();
-    tokio::spawn(async move { poll_tail(s, tail_tx).await });
+    tokio::spawn(async move { follow_tail(s, tail_tx).await });
 }
 
 async fn scan(
@@ -188,29 +190,29 @@ async fn read_iam(
         (_, Some(e)) => Err(e),
         (_, None) => Err("IAM unreadable".into()),
     };
+    let inventory = match iam {
+        Facet::Present(inv) => Some(Arc::new(inv)),
+        _ => None,
+    };
     let msg = Msg::Iam {
         principals,
         account_findings,
+        inventory,
     };
     let _ = tx.send(msg).await;
 }
 
-/// Follow the trail: read from `since` back, then poll for what is new.
-async fn poll_tail(s: Sources, tx: mpsc::Sender<Msg>) {
+/// Follow the trail with the tail (`tail::follow`): its events, the
+/// messages that are not records, and its status, forwarded as messages.
+async fn follow_tail(s: Sources, tx: mpsc::Sender<Msg>) {
     let groups = if s.log_groups.is_empty() {
-        match s.cloud.list_log_groups().await {
-            Ok(all) => {
-                let trail: Vec<String> = all
-                    .iter()
-                    .filter(|g| g.name.to_ascii_lowercase().contains("cloudtrail"))
-                    .map(|g| g.name.clone())
-                    .collect();
-                if trail.is_empty() {
-                    all.into_iter().map(|g| g.name).collect()
-                } else {
-                    trail
-                }
-            }
+        let budget = RequestBudget::new(4.0, 4.0);
+        match discover(&*s.cloud, &budget, 20).await {
+            Ok(found) => found
+                .into_iter()
+                .filter(|c| c.is_cloudtrail())
+                .map(|c| c.name)
+                .collect(),
             Err(e) => {
                 let _ = tx
                     .send(Msg::TailStatus(format!("cannot list log groups: {e}")))
@@ -223,72 +225,30 @@ async fn poll_tail(s: Sources, tx: mpsc::Sender<Msg>) {
     };
     if groups.is_empty() {
         let _ = tx
-            .send(Msg::TailStatus("no log groups to follow".into()))
+            .send(Msg::TailStatus(
+                "no CloudTrail log group found: set [tail] log_groups or pass --log-group".into(),
+            ))
             .await;
         return;
     }
-    let status = groups
-        .iter()
-        .map(|g| crate::model::text::safe(g))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut from: Vec<i64> = vec![now_ms() - s.since_ms; groups.len()];
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut last_status = String::new();
-    loop {
-        let mut rows = Vec::new();
-        let mut problem = None;
-        for (i, g) in groups.iter().enumerate() {
-            let mut token = None;
-            loop {
-                let q = LogQuery {
-                    group: g.clone(),
-                    start_ms: from[i],
-                    end_ms: None,
-                    next_token: token.clone(),
-                };
-                match s.cloud.filter_log_events(&q).await {
-                    Ok(page) => {
-                        for ev in &page.events {
-                            // The window overlaps by the last millisecond; ids dedupe.
-                            if seen.insert(format!("{g}\u{0}{}", ev.event_id)) {
-                                rows.extend(tail_view::rows(g, ev));
-                            }
-                            from[i] = from[i].max(ev.timestamp);
-                        }
-                        token = page.next_token;
-                        if token.is_none() {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        problem = Some(format!("{g}: {e}"));
-                        break;
-                    }
-                }
+    let (handle, mut rx) = follow::start(s.cloud.clone(), TailRequest::new(groups, s.since, true));
+    while let Some(update) = rx.recv().await {
+        let msg = match update {
+            TailUpdate::Events(events) => {
+                Msg::Tail(events.iter().map(tail_view::from_event).collect())
             }
-        }
-        rows.sort_by_key(|r| r.time_ms);
-        if !rows.is_empty() && tx.send(Msg::Tail(rows)).await.is_err() {
-            return;
-        }
-        let now_status = problem
-            .map(|p| format!("error: {p}"))
-            .unwrap_or_else(|| status.clone());
-        if now_status != last_status {
-            if tx.send(Msg::TailStatus(now_status.clone())).await.is_err() {
-                return;
+            TailUpdate::Unparsed(records) => {
+                Msg::Tail(records.iter().map(tail_view::from_unparsed).collect())
             }
-            last_status = now_status;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(s.poll_every) => {}
-            _ = s.poll_now.notified() => {}
-        }
-        if tx.is_closed() {
-            return;
+            TailUpdate::Status(status) => {
+                Msg::TailStatus(crate::model::text::safe(&status.to_string()))
+            }
+        };
+        if tx.send(msg).await.is_err() {
+            break;
         }
     }
+    drop(handle);
 }
 
 /// Spawn the task an effect asks for.
@@ -337,7 +297,38 @@ pub fn spawn(effect: Effect, sources: &Sources, facts: &AccountFacts, tx: mpsc::
                 read_iam(cloud, facts.account_id, region, facts.account_bpa, tx).await;
             });
         }
-        Effect::PollTail => sources.poll_now.notify_one(),
+        Effect::BucketReach {
+            bucket,
+            iam,
+            account_id,
+        } => {
+            tokio::spawn(async move {
+                // The analysis parses every identity policy: off the runtime's workers.
+                let name = bucket.name.clone();
+                let reach = tokio::task::spawn_blocking(move || {
+                    crate::policy::reach::bucket_reach(&iam, &account_id, &bucket)
+                })
+                .await;
+                match reach {
+                    Ok(r) => {
+                        let _ = tx
+                            .send(Msg::Reach {
+                                bucket: name,
+                                reach: Box::new(r),
+                            })
+                            .await;
+                    }
+                    Err(e) => {
+                        let _ = tx
+                            .send(Msg::Toast(
+                                ToastLevel::Error,
+                                format!("who can reach {name}: {e}"),
+                            ))
+                            .await;
+                    }
+                }
+            });
+        }
         Effect::Remediate {
             remediation,
             resource,

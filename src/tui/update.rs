@@ -520,7 +520,13 @@ impl App {
                     .map(|v| Effect::RefreshBucket(v.bucket.name.clone())),
                 FindingRef::Account(_) => Some(Effect::RefreshIam),
             }),
-            Page::Pane(Pane::Tail) | Page::Event(_) => Some(Effect::PollTail),
+            Page::Pane(Pane::Tail) | Page::Event(_) => {
+                self.toast(
+                    ToastLevel::Info,
+                    "the tail follows the log groups live; nothing to re-read",
+                );
+                None
+            }
             Page::Pane(Pane::Journal) => None,
         };
         match &effect {
@@ -528,7 +534,6 @@ impl App {
                 self.toast(ToastLevel::Info, format!("re-reading {b}…"))
             }
             Some(Effect::RefreshIam) => self.toast(ToastLevel::Info, "re-reading IAM…"),
-            Some(Effect::PollTail) => self.toast(ToastLevel::Info, "reading the trail…"),
             _ => {}
         }
         effect.into_iter().collect()

@@ -1,9 +1,11 @@
 //! The AWS SDK for Rust behind the [`Cloud`](super::Cloud) trait.
 
+mod elevate;
 mod iam;
 mod logs;
 mod s3;
 pub mod seed;
+mod state;
 mod write;
 
 use std::collections::HashMap;
@@ -17,7 +19,9 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use tokio::sync::Semaphore;
 
 use super::error::{CloudError, fatal};
-use super::{BucketListing, Cloud, LiveTailStream, LogQuery};
+use super::{
+    BucketListing, Cloud, Elevation, ElevationError, ElevationRequest, LiveTailStream, LogQuery,
+};
 use crate::model::change::Change;
 use crate::model::iam::IamInventory;
 use crate::model::logs::{LogEvent, LogEventPage, LogGroup};
@@ -82,11 +86,12 @@ impl AwsCloud {
         if let Some(endpoint) = &options.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
+        // `app/vigil` in the user agent of every request, so CloudTrail
+        // records of vigil's own calls can be told apart.
+        if let Ok(name) = aws_types::app_name::AppName::new(crate::model::account::VIGIL_APP_NAME) {
+            loader = loader.app_name(name);
+        }
         let sdk = loader.load().await;
-        let region = sdk
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| FALLBACK_REGION.to_string());
         let sdk = if sdk.region().is_none() {
             sdk.into_builder()
                 .region(Region::new(FALLBACK_REGION))
@@ -94,6 +99,16 @@ impl AwsCloud {
         } else {
             sdk
         };
+        Ok(Self::from_sdk(sdk, options))
+    }
+
+    /// The clients for an SDK configuration (an elevated session gets its
+    /// own, built from the same configuration with its credentials).
+    fn from_sdk(sdk: SdkConfig, options: AwsOptions) -> Self {
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| FALLBACK_REGION.to_string());
         let s3 = s3_client(&sdk, &options, &region);
         let mut s3control = aws_sdk_s3control::config::Builder::from(&sdk);
         if let Some(endpoint) = &options.endpoint_url {
@@ -102,7 +117,7 @@ impl AwsCloud {
             s3control = s3control.endpoint_resolver(FixedEndpoint(endpoint.clone()));
         }
         let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
-        Ok(AwsCloud {
+        AwsCloud {
             s3_by_region: Mutex::new(HashMap::from([(region.clone(), s3.clone())])),
             s3,
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
@@ -113,7 +128,7 @@ impl AwsCloud {
             options,
             region,
             permits,
-        })
+        }
     }
 
     /// The region this session works in.
@@ -226,10 +241,26 @@ impl Cloud for AwsCloud {
             .send()
             .await
             .map_err(|e| fatal("GetCallerIdentity", e))?;
+        // Best effort: an identity that may not list aliases still works,
+        // the header just shows the id alone.
+        let alias = match self.iam.list_account_aliases().send().await {
+            Ok(a) => a
+                .account_aliases()
+                .first()
+                .map(|s| crate::model::text::safe(s)),
+            Err(e) => {
+                tracing::debug!(
+                    "ListAccountAliases: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&e)
+                );
+                None
+            }
+        };
         Ok(CallerIdentity {
             account_id: out.account().unwrap_or_default().to_string(),
             caller_arn: crate::model::text::safe(out.arn().unwrap_or_default()),
             region: self.region.clone(),
+            alias,
         })
     }
 
@@ -289,5 +320,13 @@ impl Cloud for AwsCloud {
     async fn apply(&self, change: &Change) -> Result<(), CloudError> {
         let _permit = self.permit().await;
         write::apply(self, change).await
+    }
+
+    async fn current_state(&self, change: &Change) -> Result<Change, CloudError> {
+        state::current_state(self, change).await
+    }
+
+    async fn elevate(&self, request: ElevationRequest) -> Result<Elevation, ElevationError> {
+        elevate::assume_role(self, request).await
     }
 }

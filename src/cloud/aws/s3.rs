@@ -2,6 +2,7 @@
 
 use std::future::Future;
 
+use aws_sdk_s3::operation as op;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -153,81 +154,19 @@ pub(super) async fn read_bucket(cloud: &AwsCloud, listing: &BucketListing) -> Bu
         name: listing.name.clone(),
         region: region_facet,
         creation_date: listing.creation_date.clone(),
-        policy: match policy {
-            Facet::Present(o) => match o.policy() {
-                Some(p) if !p.trim().is_empty() => Facet::Present(p.to_string()),
-                _ => Facet::Absent,
-            },
-            Facet::Absent => Facet::Absent,
-            Facet::Unknown(u) => Facet::Unknown(u),
-        },
+        policy: policy_from(policy),
         policy_status: policy_status.map(|o| PolicyStatus {
             is_public: o
                 .policy_status()
                 .and_then(|s| s.is_public())
                 .unwrap_or(false),
         }),
-        acl: acl.map(|o| Acl {
-            owner_id: safe(o.owner().and_then(|w| w.id()).unwrap_or_default()),
-            grants: o.grants().iter().filter_map(acl_grant).collect(),
-        }),
-        public_access_block: bpa.map(|o| {
-            let c = o.public_access_block_configuration();
-            PublicAccessBlock {
-                block_public_acls: c.and_then(|c| c.block_public_acls()).unwrap_or(false),
-                ignore_public_acls: c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
-                block_public_policy: c.and_then(|c| c.block_public_policy()).unwrap_or(false),
-                restrict_public_buckets: c
-                    .and_then(|c| c.restrict_public_buckets())
-                    .unwrap_or(false),
-            }
-        }),
-        ownership: match ownership {
-            Facet::Present(o) => o
-                .ownership_controls()
-                .and_then(|c| c.rules().first())
-                .and_then(|r| ObjectOwnership::parse(r.object_ownership().as_str()))
-                .map(Facet::Present)
-                .unwrap_or(Facet::Absent),
-            Facet::Absent => Facet::Absent,
-            Facet::Unknown(u) => Facet::Unknown(u),
-        },
-        encryption: match encryption {
-            Facet::Present(o) => o
-                .server_side_encryption_configuration()
-                .and_then(|c| c.rules().first())
-                .and_then(|r| {
-                    let d = r.apply_server_side_encryption_by_default()?;
-                    Some(Encryption {
-                        algorithm: SseAlgorithm::parse(d.sse_algorithm().as_str())?,
-                        kms_key_id: d.kms_master_key_id().map(safe),
-                        bucket_key_enabled: r.bucket_key_enabled().unwrap_or(false),
-                    })
-                })
-                .map(Facet::Present)
-                .unwrap_or(Facet::Absent),
-            Facet::Absent => Facet::Absent,
-            Facet::Unknown(u) => Facet::Unknown(u),
-        },
-        versioning: versioning.map(|o| Versioning {
-            status: match o.status().map(|s| s.as_str()) {
-                Some("Enabled") => VersioningStatus::Enabled,
-                Some("Suspended") => VersioningStatus::Suspended,
-                _ => VersioningStatus::Off,
-            },
-            mfa_delete: o.mfa_delete().map(|m| m.as_str()) == Some("Enabled"),
-        }),
-        logging: match logging {
-            Facet::Present(o) => match o.logging_enabled() {
-                Some(l) => Facet::Present(Logging {
-                    target_bucket: safe(l.target_bucket()),
-                    target_prefix: safe(l.target_prefix()),
-                }),
-                None => Facet::Absent,
-            },
-            Facet::Absent => Facet::Absent,
-            Facet::Unknown(u) => Facet::Unknown(u),
-        },
+        acl: acl.map(acl_from),
+        public_access_block: bpa.map(public_access_block_from),
+        ownership: ownership_from(ownership),
+        encryption: encryption_from(encryption),
+        versioning: versioning.map(versioning_from),
+        logging: logging_from(logging),
         lifecycle: lifecycle.map(|o| {
             o.rules()
                 .iter()
@@ -276,6 +215,103 @@ pub(super) async fn read_bucket(cloud: &AwsCloud, listing: &BucketListing) -> Bu
                 })
                 .collect()
         }),
+    }
+}
+
+/// The policy text exactly as stored; an empty document is no policy.
+pub(super) fn policy_from(f: Facet<op::get_bucket_policy::GetBucketPolicyOutput>) -> Facet<String> {
+    match f {
+        Facet::Present(o) => match o.policy() {
+            Some(p) if !p.trim().is_empty() => Facet::Present(p.to_string()),
+            _ => Facet::Absent,
+        },
+        Facet::Absent => Facet::Absent,
+        Facet::Unknown(u) => Facet::Unknown(u),
+    }
+}
+
+pub(super) fn acl_from(o: op::get_bucket_acl::GetBucketAclOutput) -> Acl {
+    Acl {
+        owner_id: safe(o.owner().and_then(|w| w.id()).unwrap_or_default()),
+        grants: o.grants().iter().filter_map(acl_grant).collect(),
+    }
+}
+
+pub(super) fn public_access_block_from(
+    o: op::get_public_access_block::GetPublicAccessBlockOutput,
+) -> PublicAccessBlock {
+    let c = o.public_access_block_configuration();
+    PublicAccessBlock {
+        block_public_acls: c.and_then(|c| c.block_public_acls()).unwrap_or(false),
+        ignore_public_acls: c.and_then(|c| c.ignore_public_acls()).unwrap_or(false),
+        block_public_policy: c.and_then(|c| c.block_public_policy()).unwrap_or(false),
+        restrict_public_buckets: c.and_then(|c| c.restrict_public_buckets()).unwrap_or(false),
+    }
+}
+
+pub(super) fn ownership_from(
+    f: Facet<op::get_bucket_ownership_controls::GetBucketOwnershipControlsOutput>,
+) -> Facet<ObjectOwnership> {
+    match f {
+        Facet::Present(o) => o
+            .ownership_controls()
+            .and_then(|c| c.rules().first())
+            .and_then(|r| ObjectOwnership::parse(r.object_ownership().as_str()))
+            .map(Facet::Present)
+            .unwrap_or(Facet::Absent),
+        Facet::Absent => Facet::Absent,
+        Facet::Unknown(u) => Facet::Unknown(u),
+    }
+}
+
+pub(super) fn encryption_from(
+    f: Facet<op::get_bucket_encryption::GetBucketEncryptionOutput>,
+) -> Facet<Encryption> {
+    match f {
+        Facet::Present(o) => o
+            .server_side_encryption_configuration()
+            .and_then(|c| c.rules().first())
+            .and_then(|r| {
+                let d = r.apply_server_side_encryption_by_default()?;
+                Some(Encryption {
+                    algorithm: SseAlgorithm::parse(d.sse_algorithm().as_str())?,
+                    kms_key_id: d.kms_master_key_id().map(safe),
+                    bucket_key_enabled: r.bucket_key_enabled().unwrap_or(false),
+                })
+            })
+            .map(Facet::Present)
+            .unwrap_or(Facet::Absent),
+        Facet::Absent => Facet::Absent,
+        Facet::Unknown(u) => Facet::Unknown(u),
+    }
+}
+
+pub(super) fn versioning_from(
+    o: op::get_bucket_versioning::GetBucketVersioningOutput,
+) -> Versioning {
+    Versioning {
+        status: match o.status().map(|s| s.as_str()) {
+            Some("Enabled") => VersioningStatus::Enabled,
+            Some("Suspended") => VersioningStatus::Suspended,
+            _ => VersioningStatus::Off,
+        },
+        mfa_delete: o.mfa_delete().map(|m| m.as_str()) == Some("Enabled"),
+    }
+}
+
+pub(super) fn logging_from(
+    f: Facet<op::get_bucket_logging::GetBucketLoggingOutput>,
+) -> Facet<Logging> {
+    match f {
+        Facet::Present(o) => match o.logging_enabled() {
+            Some(l) => Facet::Present(Logging {
+                target_bucket: safe(l.target_bucket()),
+                target_prefix: safe(l.target_prefix()),
+            }),
+            None => Facet::Absent,
+        },
+        Facet::Absent => Facet::Absent,
+        Facet::Unknown(u) => Facet::Unknown(u),
     }
 }
 

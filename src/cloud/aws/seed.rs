@@ -503,6 +503,20 @@ async fn seed_bucket_links(cloud: &AwsCloud, lab: &Lab, b: &BucketDef) -> Result
 
 async fn seed_iam(cloud: &AwsCloud, lab: &Lab, report: &mut SeedReport) -> Result<(), SeedError> {
     let iam = cloud.iam();
+    if let Some(alias) = &lab.account_alias {
+        let existing = iam
+            .list_account_aliases()
+            .send()
+            .await
+            .map_err(|e| err("ListAccountAliases", e))?;
+        if !existing.account_aliases().iter().any(|a| a == alias) {
+            iam.create_account_alias()
+                .account_alias(alias)
+                .send()
+                .await
+                .map_err(|e| err(format!("CreateAccountAlias {alias}"), e))?;
+        }
+    }
     if let Some(p) = &lab.iam.password_policy {
         iam.update_account_password_policy()
             .minimum_password_length(p.minimum_length)

@@ -102,7 +102,7 @@ pub(super) async fn apply(cloud: &AwsCloud, change: &Change) -> Result<(), Cloud
     }
 }
 
-async fn bucket_region(cloud: &AwsCloud, bucket: &str) -> Result<String, CloudError> {
+pub(super) async fn bucket_region(cloud: &AwsCloud, bucket: &str) -> Result<String, CloudError> {
     let location = cloud
         .read_facet(cloud.region(), |c| async move {
             c.get_bucket_location().bucket(bucket).send().await

@@ -409,10 +409,7 @@ fn bucket(app: &App, v: &BucketView) -> Vec<Line<'static>> {
             ));
         }
     }
-    out.push(Line::styled(
-        " principals of this account: the IAM analysis is not in this build yet",
-        t.muted,
-    ));
+    out.extend(reach_lines(app, &b.name));
 
     out.push(Line::raw(""));
     out.push(section(t, "Findings"));
@@ -433,6 +430,85 @@ fn bucket(app: &App, v: &BucketView) -> Vec<Line<'static>> {
     }
     for e in events {
         out.push(event_line(t, e));
+    }
+    out
+}
+
+/// Principals of the account that can read, write or re-permission the
+/// bucket (`policy::reach`), each with the first grant that lets it.
+fn reach_lines(app: &App, bucket: &str) -> Vec<Line<'static>> {
+    use crate::policy::reach::Capability;
+    let t = &app.theme;
+    let Some(r) = app.reach.get(bucket) else {
+        let why = match &app.iam {
+            crate::tui::app::IamState::Loading => " principals of this account: waiting for IAM…",
+            crate::tui::app::IamState::Failed(_) => {
+                " principals of this account: unknown (IAM could not be read)"
+            }
+            crate::tui::app::IamState::Loaded(_) => " principals of this account: working it out…",
+        };
+        return vec![Line::styled(why, t.muted)];
+    };
+    let mut out = Vec::new();
+    if r.principals.is_empty() {
+        out.push(Line::styled(
+            " no principal of this account can reach it",
+            t.muted,
+        ));
+    }
+    for p in &r.principals {
+        let caps: String = [
+            (Capability::Read, 'R'),
+            (Capability::Write, 'W'),
+            (Capability::ChangePermissions, 'P'),
+        ]
+        .iter()
+        .map(|(c, l)| if p.can(*c) { *l } else { '-' })
+        .collect();
+        let first = p
+            .capabilities
+            .iter()
+            .flat_map(|c| c.actions.iter())
+            .flat_map(|a| a.allowed_by.iter())
+            .next();
+        let via = first
+            .map(|g| {
+                let cond = if g.conditions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" if {}", g.conditions.join(", "))
+                };
+                format!("{}{cond}", safe(&g.summary))
+            })
+            .unwrap_or_default();
+        let style = if p.can(Capability::ChangePermissions) || p.can(Capability::Write) {
+            t.high
+        } else {
+            Style::default()
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("   {caps} "), style),
+            Span::raw(format!("{:<5} {:<28} ", p.kind.as_str(), safe(&p.name))),
+            Span::styled(via, t.muted),
+        ]));
+    }
+    for u in &r.unknown {
+        out.push(Line::styled(
+            format!(
+                "   ??? {} {}: {}",
+                u.kind.as_str(),
+                safe(&u.name),
+                safe(&u.reason)
+            ),
+            t.unknown,
+        ));
+    }
+    out.push(Line::styled(
+        "   (R read, W write, P change the policy or ACL)",
+        t.muted,
+    ));
+    for n in &r.notes {
+        out.push(Line::styled(format!("   · {}", safe(n)), t.muted));
     }
     out
 }

@@ -120,6 +120,13 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
     let who = vec![
         Span::styled(" vigil ", t.header),
         Span::styled(h.account_id.clone().unwrap_or_else(dash), t.header),
+        Span::styled(
+            h.account_alias
+                .as_deref()
+                .map(|a| format!(" ({})", safe(a)))
+                .unwrap_or_default(),
+            t.header,
+        ),
         Span::styled("  ", t.muted),
         Span::raw(safe(
             h.caller_arn
