@@ -191,7 +191,22 @@ fn normalise_or_give_back(
     } else {
         raw
     };
+    compact(&mut event);
     Ok(event)
+}
+
+/// Give back the slack of strings and lists that were built by growing:
+/// the console keeps 50,000 events, and the raw record alone would
+/// otherwise hold half as much again as it needs.
+fn compact(e: &mut TrailEvent) {
+    e.raw.shrink_to_fit();
+    e.actor.shrink_to_fit();
+    for a in &mut e.alerts {
+        a.detail.shrink_to_fit();
+    }
+    e.alerts.shrink_to_fit();
+    e.detections.shrink_to_fit();
+    e.suppressed.shrink_to_fit();
 }
 
 /// The value at `path`, if every step exists.

@@ -68,7 +68,10 @@ fn document_verdict(s: &Subject<'_>) -> Option<(Severity, String)> {
     report.privilege_escalation.first().map(|m| {
         (
             Severity::High,
-            format!("allows privilege escalation ({})", m),
+            format!(
+                "allows privilege escalation ({})",
+                crate::model::text::safe(m)
+            ),
         )
     })
 }

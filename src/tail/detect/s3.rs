@@ -159,9 +159,11 @@ fn public_policy(s: &Subject<'_>) -> Option<Hit> {
         .first()
         .map(|f| f.reason.clone())
         .unwrap_or_else(|| "public under S3's definition".into());
+    // the engine's reason quotes the policy (a Sid, a principal): attacker text
     Hit::new(format!(
-        "{} gave {name} a public policy: {why}",
-        s.event.actor
+        "{} gave {name} a public policy: {}",
+        s.event.actor,
+        crate::model::text::safe(&why)
     ))
 }
 

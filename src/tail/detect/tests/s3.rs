@@ -260,3 +260,18 @@ fn versioning_suspended_fires_on_suspended_not_enabled() {
         "versioning-suspended"
     ));
 }
+
+#[test]
+fn a_hostile_sid_quoted_in_a_detail_is_sanitised() {
+    let policy = json!({"Version":"2012-10-17","Statement":[{"Sid":"x\u{1b}]52;c;cHduZWQ=\u{7}","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]});
+    let a = alert(
+        s3_call(
+            "PutBucketPolicy",
+            json!({"bucketName": "b", "bucketPolicy": policy}),
+        ),
+        "bucket-made-public",
+    )
+    .unwrap();
+    assert!(!a.detail.chars().any(char::is_control), "{}", a.detail);
+    assert!(a.detail.contains("52;c;cHduZWQ="), "{}", a.detail);
+}
