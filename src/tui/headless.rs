@@ -121,6 +121,10 @@ pub async fn drive(
     let (tx, mut rx) = mpsc::channel(1024);
     let mut pending: Vec<super::message::Effect> = effects;
     pending.extend(app.wants());
+    if pending.is_empty() {
+        app.refresh_views();
+        return;
+    }
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         for e in pending.drain(..) {

@@ -139,13 +139,15 @@ pub fn pane(f: &mut Frame<'_>, area: Rect, app: &App) {
         None,
         t,
     );
+    // The remediation and the resource share what is left; the entry's
+    // page has everything in full.
     let widths = [
         Constraint::Length(14),
         Constraint::Length(14),
-        Constraint::Length(22),
-        Constraint::Length(30),
-        Constraint::Min(16),
-        Constraint::Length(10),
+        Constraint::Length(21),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(11),
         Constraint::Length(8),
     ];
     let unfinished = entries.iter().filter(|e| e.is_unfinished()).count();

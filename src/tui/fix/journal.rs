@@ -164,6 +164,17 @@ impl App {
             self.toast(ToastLevel::Info, text);
             return Vec::new();
         }
+        if e.outcome
+            .as_ref()
+            .is_some_and(|o| o.result == crate::remedy::journal::Result::NotApplied)
+        {
+            let text = format!(
+                "{}: nothing was written, so there is nothing to undo",
+                e.id()
+            );
+            self.toast(ToastLevel::Info, text);
+            return Vec::new();
+        }
         let id = e.id().to_string();
         if let Some(b) = &self.remedy.busy {
             let text = format!("{} — wait for it to finish", b.describe());

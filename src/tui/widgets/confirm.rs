@@ -60,6 +60,11 @@ impl ConfirmDialog {
         self
     }
 
+    /// What confirming it does.
+    pub fn intent(&self) -> &Intent {
+        &self.intent
+    }
+
     /// Whether Yes is the selected choice.
     pub fn yes_selected(&self) -> bool {
         self.yes
