@@ -30,7 +30,7 @@ fn options() -> ConsoleOptions {
         concurrency: 8,
         log_groups: Vec::new(),
         since: vigil::tail::window::Since(Duration::from_secs(3600)),
-        remediator: None,
+        remediation: None,
     }
 }
 

@@ -23,7 +23,7 @@ fn options(readonly: bool, mode: ColorMode) -> ConsoleOptions {
         concurrency: 8,
         log_groups: Vec::new(),
         since: vigil::tail::window::Since(Duration::from_secs(3600)),
-        remediator: None,
+        remediation: None,
     }
 }
 

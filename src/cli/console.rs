@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 
 use super::config::{self, Config};
 use super::{Fatal, GlobalArgs, backend};
+use crate::cloud::demo::DEMO_REMEDIATION_ROLE;
 use crate::tui::keymap::{Keymap, Source};
 use crate::tui::theme::{ColorMode, Theme};
 use crate::tui::{self, ConsoleOptions};
@@ -64,6 +65,43 @@ pub fn theme(global: &GlobalArgs, config: &Config) -> Result<Theme, Fatal> {
     })
 }
 
+/// What the console needs for remediation: the role (`--remediation-role`,
+/// `[remediation]`, or an AWS profile; in the demo its MFA device is the
+/// demo's, as for `vigil --demo fix`), the journal's directory, and how to
+/// configure a role when there is none.
+pub async fn remediation_setup(global: &GlobalArgs) -> tui::fix::Setup {
+    // A broken [remediation] setting must not keep the console from
+    // auditing: it starts without a role and the fix flow says why.
+    let (role, broken) = if global.readonly {
+        (None, None)
+    } else {
+        match super::fix::remediation_role(global).await {
+            Ok(role) => (role, None),
+            Err(e) => (None, Some(e.message)),
+        }
+    };
+    let config_file = config::config_dir()
+        .map(|d| d.join("config.toml").display().to_string())
+        .unwrap_or_else(|| "config.toml".into());
+    let no_role_hint = if let Some(why) = broken {
+        format!("The remediation role is misconfigured: {why}.")
+    } else if global.demo {
+        format!(
+            "The demo has one: start it with --remediation-role {DEMO_REMEDIATION_ROLE} (its MFA device takes codes from the demo secret in the README)."
+        )
+    } else {
+        format!(
+            "Start vigil with --remediation-role ARN, or set role_arn (and mfa_serial) or profile in the [remediation] section of {config_file}."
+        )
+    };
+    tui::fix::Setup {
+        role,
+        data_dir: config::data_dir(),
+        clock: std::sync::Arc::new(crate::session::SystemClock),
+        no_role_hint,
+    }
+}
+
 /// Open the console.
 pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
     let config = config::load()?;
@@ -81,6 +119,7 @@ pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
         });
     }
     let cloud = backend(global).await?;
+    let remediation = remediation_setup(global).await;
     tui::run(
         cloud,
         ConsoleOptions {
@@ -90,7 +129,7 @@ pub async fn run(global: &GlobalArgs) -> Result<i32, Fatal> {
             concurrency: usize::from(global.concurrency),
             log_groups: tail.groups,
             since: tail.since,
-            remediator: None,
+            remediation: Some(remediation),
         },
     )
     .await

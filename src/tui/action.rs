@@ -66,7 +66,8 @@ pub enum Action {
     PrevPane,
     Refresh,
     SeverityFilter,
-    /// Remediate the selected finding (preview, elevate, confirm, apply).
+    /// Remediate the selected finding (preview, elevate, confirm, apply);
+    /// on the preview, go ahead.
     Fix,
     SelectNext,
     SelectPrev,
@@ -83,6 +84,10 @@ pub enum Action {
     Follow,
     JumpBucket,
     JumpPrincipal,
+    /// Undo the selected journal entry (elevate, confirm, put back).
+    Undo,
+    /// Read back a journal entry a previous run left unfinished.
+    Verify,
     Submit,
     Cancel,
     Complete,
@@ -90,7 +95,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Action::Quit,
         Action::Help,
         Action::CommandPalette,
@@ -120,6 +125,8 @@ impl Action {
         Action::Follow,
         Action::JumpBucket,
         Action::JumpPrincipal,
+        Action::Undo,
+        Action::Verify,
         Action::Submit,
         Action::Cancel,
         Action::Complete,
@@ -156,6 +163,8 @@ impl Action {
             Action::Refresh => "refresh",
             Action::SeverityFilter => "severity",
             Action::Fix => "fix",
+            Action::Undo => "undo",
+            Action::Verify => "verify",
             Action::SelectNext => "down",
             Action::SelectPrev => "up",
             Action::PageDown => "page down",
@@ -195,6 +204,7 @@ impl Action {
             | Action::Refresh
             | Action::SeverityFilter => &[Global, List, Detail, Tail],
             Action::Fix => &[Global, List, Detail],
+            Action::Undo | Action::Verify => &[List, Detail],
             Action::SelectNext
             | Action::SelectPrev
             | Action::PageDown
@@ -214,7 +224,7 @@ impl Action {
     /// read-only mode (STYLE.md, after k9s `--readonly`): no binding, no key
     /// bar entry, no help line, no command.
     pub fn writes(self) -> bool {
-        matches!(self, Action::Fix)
+        matches!(self, Action::Fix | Action::Undo)
     }
 
     /// Shown in the key bar (the rest are in `?` help).
@@ -230,6 +240,8 @@ impl Action {
                 | Action::SeverityFilter
                 | Action::Refresh
                 | Action::Fix
+                | Action::Undo
+                | Action::Verify
                 | Action::Follow
                 | Action::JumpBucket
                 | Action::JumpPrincipal
@@ -262,8 +274,8 @@ mod tests {
     }
 
     #[test]
-    fn only_fix_writes() {
+    fn only_fix_and_undo_write() {
         let writes: Vec<_> = Action::ALL.into_iter().filter(|a| a.writes()).collect();
-        assert_eq!(writes, vec![Action::Fix]);
+        assert_eq!(writes, vec![Action::Fix, Action::Undo]);
     }
 }

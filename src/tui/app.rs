@@ -31,7 +31,7 @@ pub enum Pane {
     Findings,
     Principals,
     Tail,
-    /// The remediation journal (filled by the remediation console).
+    /// The remediation journal (`tui::fix`).
     Journal,
 }
 
@@ -57,6 +57,10 @@ pub enum Page {
     Bucket(String),
     Principal(String),
     Event(String),
+    /// The preview of the remediation being planned (`App::remedy.flow`).
+    Preview,
+    /// One journal entry, by id.
+    Entry(String),
 }
 
 /// A page and how far it is scrolled.
@@ -141,11 +145,15 @@ pub enum FindingRow {
     Item(FindingRef),
 }
 
-/// The elevated session's badge (set by the remediation console).
+/// The elevated session's badge (set from the session by `tui::fix` on
+/// each timer tick; redrawn only when the seconds shown change).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Elevation {
+    /// The role's name (the last part of its ARN).
     pub role: String,
-    pub expires_at_ms: i64,
+    pub remaining_secs: i64,
+    /// Near the end: the badge says so and re-elevation is offered.
+    pub renew_soon: bool,
 }
 
 /// The header's facts.
@@ -217,8 +225,8 @@ pub struct App {
     pub modal: Option<Modal>,
     pub help: Option<usize>,
     pub toast: Option<Toast>,
-    /// Lines of the journal pane (the remediation console appends).
-    pub journal: Vec<String>,
+    /// The remediation console: session, journal, the fix in progress.
+    pub remedy: super::fix::RemedyConsole,
     /// IAM as read, for the per-bucket reach analysis.
     pub iam_inventory: Option<std::sync::Arc<crate::model::iam::IamInventory>>,
     /// Who can reach each bucket whose detail was opened.
@@ -293,7 +301,7 @@ impl App {
             modal: None,
             help: None,
             toast: None,
-            journal: Vec::new(),
+            remedy: super::fix::RemedyConsole::default(),
             iam_inventory: None,
             reach: HashMap::new(),
             reach_pending: Default::default(),
@@ -433,7 +441,12 @@ impl App {
             A::JumpBucket | A::JumpPrincipal => {
                 matches!(page, Page::Event(_) | Page::Pane(Pane::Tail))
             }
-            A::Fix => matches!(page, Page::Bucket(_) | Page::Pane(Pane::Findings)),
+            A::Fix => matches!(
+                page,
+                Page::Bucket(_) | Page::Pane(Pane::Findings) | Page::Preview
+            ),
+            A::Undo => matches!(page, Page::Entry(_) | Page::Pane(Pane::Journal)),
+            A::Verify => self.current_entry().is_some_and(|e| e.is_unfinished()),
             A::GroupBy => *page == Page::Pane(Pane::Findings),
             A::SortColumn | A::SortReverse => {
                 matches!(
@@ -441,7 +454,6 @@ impl App {
                     Page::Pane(Pane::Buckets) | Page::Pane(Pane::Principals)
                 )
             }
-            A::Open => !matches!(page, Page::Pane(Pane::Journal)),
             A::Filter => matches!(page, Page::Pane(p) if *p != Pane::Journal),
             _ => true,
         }

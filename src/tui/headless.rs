@@ -25,7 +25,7 @@ pub async fn loaded(
     wait: Duration,
 ) -> App {
     let backend = cloud.backend_name();
-    let src = sources(cloud, &opts);
+    let src = sources(cloud.clone(), &opts);
     let mut app = App::new(
         opts.keymap,
         opts.theme,
@@ -34,8 +34,11 @@ pub async fn loaded(
         size,
         now_ms,
     );
+    if let Some(setup) = opts.remediation {
+        app.remedy = super::fix::RemedyConsole::new(setup, cloud);
+    }
     let (tx, mut rx) = mpsc::channel(1024);
-    tasks::start(&src, tx);
+    tasks::start(&src, tx.clone());
     let (mut scan, mut iam, mut tail) = (false, false, false);
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -56,8 +59,13 @@ pub async fn loaded(
             _ => {}
         }
         // Re-reads a trail event asks for are not awaited: the state is
-        // what the first screenful shows.
-        let _ = app.on_msg(msg);
+        // what the first screenful shows. The remediation console's first
+        // journal read is.
+        for e in app.on_msg(msg) {
+            if matches!(e, super::message::Effect::Remedy(_)) {
+                tasks::spawn(e, &src, &facts(&app), tx.clone());
+            }
+        }
     }
     app.toast = None;
     app.refresh_views();
@@ -91,6 +99,45 @@ pub fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+fn facts(app: &App) -> tasks::AccountFacts {
+    tasks::AccountFacts {
+        account_id: app.header.account_id.clone().unwrap_or_default(),
+        account_bpa: app.account_bpa.clone(),
+    }
+}
+
+/// Run `effects` as the event loop would, and every effect the messages
+/// they bring ask for, until nothing more arrives for `quiet` (or `wait`
+/// has passed). What a test of a whole flow uses.
+pub async fn drive(
+    app: &mut App,
+    sources: &tasks::Sources,
+    effects: Vec<super::message::Effect>,
+    quiet: Duration,
+    wait: Duration,
+) {
+    let (tx, mut rx) = mpsc::channel(1024);
+    let mut pending: Vec<super::message::Effect> = effects;
+    pending.extend(app.wants());
+    if pending.is_empty() {
+        app.refresh_views();
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        for e in pending.drain(..) {
+            tasks::spawn(e, sources, &facts(app), tx.clone());
+        }
+        let until = (tokio::time::Instant::now() + quiet).min(deadline);
+        let Ok(Some(msg)) = tokio::time::timeout_at(until, rx.recv()).await else {
+            break;
+        };
+        pending = app.on_msg(msg);
+        pending.extend(app.wants());
+    }
+    app.refresh_views();
 }
 
 /// Run what the current page wants (the reach of the bucket on screen) to

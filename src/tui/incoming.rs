@@ -17,6 +17,7 @@ impl App {
         let mut effects = Vec::new();
         match msg {
             Msg::Identity(Ok(id)) => {
+                effects.extend(self.remedy_identity(&id));
                 self.header.account_id = Some(id.account_id);
                 self.header.account_alias = id.alias;
                 self.header.caller_arn = Some(id.caller_arn);
@@ -56,19 +57,25 @@ impl App {
                 self.upsert_bucket(*v);
                 self.reach.remove(&name);
                 self.views_stale = true;
+                let asked = self.refresh_requested.remove(&name);
+                // A remediation's re-evaluation says it all.
+                let said = self.reevaluate(&super::fix::Target::Bucket(name.clone()));
                 // Asked for with `r`, or its findings changed: say so. A
                 // trail-driven re-read that changed nothing stays quiet.
-                if self.refresh_requested.remove(&name) || before != Some(n) {
+                if !said && (asked || before != Some(n)) {
                     self.toast(
                         ToastLevel::Info,
                         format!("{name} re-read: {n} open findings"),
                     );
                 }
             }
-            Msg::BucketRefreshFailed { bucket, error } => self.toast(
-                ToastLevel::Error,
-                format!("could not re-read {bucket}: {error}"),
-            ),
+            Msg::BucketRefreshFailed { bucket, error } => {
+                self.toast(
+                    ToastLevel::Error,
+                    format!("could not re-read {bucket}: {error}"),
+                );
+                self.reevaluation_failed(&super::fix::Target::Bucket(bucket));
+            }
             Msg::Iam {
                 principals,
                 account_findings,
@@ -79,13 +86,30 @@ impl App {
                 self.reach.clear();
                 self.views_stale = true;
                 match principals {
-                    Ok(p) => self.iam = IamState::Loaded(p),
+                    Ok(p) => {
+                        self.iam = IamState::Loaded(p);
+                        self.reevaluate(&super::fix::Target::Iam);
+                    }
                     Err(e) => {
                         self.iam = IamState::Failed(e.clone());
                         self.toast(ToastLevel::Error, format!("IAM: {e}"));
+                        self.reevaluation_failed(&super::fix::Target::Iam);
                     }
                 }
             }
+            Msg::AccountRefreshed {
+                account_bpa,
+                buckets,
+            } => {
+                self.account_bpa = account_bpa;
+                for v in buckets {
+                    self.upsert_bucket(v);
+                }
+                self.reach.clear();
+                self.views_stale = true;
+                self.reevaluate(&super::fix::Target::Account);
+            }
+            Msg::Remedy(m) => effects.extend(self.on_remedy(m)),
             Msg::Tail(rows) => {
                 let n = rows.len();
                 for r in rows {
@@ -148,16 +172,16 @@ impl App {
         }
     }
 
-    /// The timer: expire the toast, count the elevated session down.
+    /// The timer: expire the toast; count the elevated session down
+    /// (redrawing only when the seconds shown change), offer to renew it,
+    /// and drop back to read-only when it ends.
     pub fn on_tick(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
         if self.toast.as_ref().is_some_and(|t| t.until_ms <= now_ms) {
             self.toast = None;
             self.dirty = true;
         }
-        if self.header.elevation.is_some() {
-            self.dirty = true;
-        }
+        self.remedy_tick();
     }
 
     /// The terminal changed size.

@@ -52,6 +52,14 @@ pub enum Msg {
     /// New trail events, oldest first.
     Tail(Vec<TailRow>),
     TailStatus(String),
+    /// The account's Block Public Access re-read, and every bucket
+    /// analysed again with it (after `account-bpa-on` or its undo).
+    AccountRefreshed {
+        account_bpa: Facet<PublicAccessBlock>,
+        buckets: Vec<BucketView>,
+    },
+    /// A remediation task's report (`tui::fix`).
+    Remedy(super::fix::jobs::RemedyMsg),
     /// A line for the message area (a task's outcome).
     Toast(ToastLevel, String),
 }
@@ -77,10 +85,10 @@ pub enum Effect {
         iam: Arc<IamInventory>,
         account_id: String,
     },
-    /// Remediate: the remediation id and the resource (ARN). The console
-    /// side of remediation plugs in here (`tasks::Remediator`).
-    Remediate {
-        remediation: String,
-        resource: String,
-    },
+    /// Re-read the account's Block Public Access, then IAM and the
+    /// account rules, and analyse these buckets again with it.
+    RefreshAccount { buckets: Vec<Bucket> },
+    /// Remediation work (`tui::fix`): elevate, apply, undo, verify, read
+    /// the journal.
+    Remedy(super::fix::jobs::Job),
 }

@@ -10,7 +10,10 @@
 //!   [`theme`]: semantic styles;
 //! - [`analysis`], [`principal_view`], [`tail_view`]: what the panes show,
 //!   from the analyses other layers own (S3 rules and the policy engine, the
-//!   IAM principal reports, the tail's parser and detections).
+//!   IAM principal reports, the tail's parser and detections);
+//! - [`fix`]: remediation — the preview, elevation with MFA, confirm,
+//!   apply, re-evaluation, the journal pane and undo (on `remedy` and
+//!   `session`).
 
 pub mod action;
 pub mod analysis;
@@ -18,6 +21,7 @@ pub mod app;
 pub mod draw;
 pub mod event_loop;
 pub mod filter;
+pub mod fix;
 pub mod headless;
 pub mod incoming;
 pub mod keymap;
@@ -50,7 +54,9 @@ pub struct ConsoleOptions {
     pub log_groups: Vec<String>,
     /// How far back the tail starts.
     pub since: crate::tail::window::Since,
-    pub remediator: Option<Arc<dyn tasks::Remediator>>,
+    /// The remediation role, the journal's directory and the clock;
+    /// `None` leaves remediation out (the fix key previews, and says so).
+    pub remediation: Option<fix::Setup>,
 }
 
 /// The console's sources for a backend and options.
@@ -60,14 +66,13 @@ pub fn sources(cloud: Arc<dyn Cloud>, opts: &ConsoleOptions) -> tasks::Sources {
         concurrency: opts.concurrency,
         log_groups: opts.log_groups.clone(),
         since: opts.since,
-        remediator: opts.remediator.clone(),
     }
 }
 
 /// Run the console on the real terminal until the operator quits.
 pub async fn run(cloud: Arc<dyn Cloud>, opts: ConsoleOptions) -> io::Result<()> {
     let backend = cloud.backend_name();
-    let sources = sources(cloud, &opts);
+    let sources = sources(cloud.clone(), &opts);
     let mut guard = terminal::TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let now = std::time::SystemTime::now()
@@ -82,6 +87,9 @@ pub async fn run(cloud: Arc<dyn Cloud>, opts: ConsoleOptions) -> io::Result<()> 
         (size.width, size.height),
         now,
     );
+    if let Some(setup) = opts.remediation {
+        app.remedy = fix::RemedyConsole::new(setup, cloud);
+    }
     let events = crossterm::event::EventStream::new();
     let result = event_loop::run(&mut app, sources, events, |app| guard.draw(app)).await;
     drop(guard);

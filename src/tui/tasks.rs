@@ -1,6 +1,8 @@
 //! The slow work, each piece a spawned task that reports back on the UI's
 //! channel: the scan (identity, account BPA, buckets streaming in batches),
-//! IAM, the trail poller, and whatever an [`Effect`] asks for.
+//! IAM, the trail poller, and whatever an [`Effect`] asks for (re-reads,
+//! who can reach a bucket, and the remediation console's jobs,
+//! `fix::jobs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,13 +31,6 @@ use crate::tail::window::Since;
 pub const BATCH_SIZE: usize = 64;
 pub const BATCH_WINDOW: Duration = Duration::from_millis(50);
 
-/// The console side of remediation: starts a remediation and reports back
-/// on `tx` (previews, dialogs to open, outcomes). Plugged in by the
-/// remediation console; absent, `fix` says the engine is not in this build.
-pub trait Remediator: Send + Sync {
-    fn start(&self, remediation: &str, resource: &str, tx: mpsc::Sender<Msg>);
-}
-
 /// Where the tasks read from.
 #[derive(Clone)]
 pub struct Sources {
@@ -46,7 +41,6 @@ pub struct Sources {
     pub log_groups: Vec<String>,
     /// How far back the tail starts.
     pub since: Since,
-    pub remediator: Option<Arc<dyn Remediator>>,
 }
 
 /// What a re-read needs to analyse a bucket like the scan did.
@@ -329,24 +323,42 @@ pub fn spawn(effect: Effect, sources: &Sources, facts: &AccountFacts, tx: mpsc::
                 }
             });
         }
-        Effect::Remediate {
-            remediation,
-            resource,
-        } => match &sources.remediator {
-            Some(r) => r.start(&remediation, &resource, tx),
-            None => {
-                tokio::spawn(async move {
-                    let _ = tx
-                        .send(Msg::Toast(
-                            ToastLevel::Warn,
-                            format!(
-                                "{remediation} on {}: guided remediation is not in this build yet",
-                                crate::model::text::safe(&resource)
-                            ),
-                        ))
-                        .await;
-                });
-            }
-        },
+        Effect::RefreshAccount { buckets } => {
+            let cloud = sources.cloud.clone();
+            let account_id = facts.account_id.clone();
+            tokio::spawn(async move {
+                let account_bpa = cloud.account_public_access_block(&account_id).await;
+                let region = cloud
+                    .caller_identity()
+                    .await
+                    .map(|i| i.region)
+                    .unwrap_or_default();
+                // IAM first: the account rules judge the new setting too.
+                read_iam(
+                    cloud,
+                    account_id.clone(),
+                    region,
+                    account_bpa.clone(),
+                    tx.clone(),
+                )
+                .await;
+                let bpa = account_bpa.clone();
+                let views = tokio::task::spawn_blocking(move || {
+                    buckets
+                        .into_iter()
+                        .map(|b| analyse_bucket(b, &account_id, &bpa))
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .unwrap_or_default();
+                let _ = tx
+                    .send(Msg::AccountRefreshed {
+                        account_bpa,
+                        buckets: views,
+                    })
+                    .await;
+            });
+        }
+        Effect::Remedy(job) => super::fix::jobs::spawn(job, tx),
     }
 }

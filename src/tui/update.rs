@@ -70,11 +70,10 @@ impl App {
                 }
             },
             (Some(Action::Submit), Modal::Mfa(p)) => match p.take() {
-                // The code goes to the remediation console's elevation task
-                // once it exists; until then no intent takes a code.
-                Some((_code, intent)) => {
+                // The code goes straight into the elevation job.
+                Some((code, intent)) => {
                     self.modal = None;
-                    self.run_intent(intent)
+                    self.mfa_submitted(code, intent)
                 }
                 None => {
                     self.toast(ToastLevel::Warn, "the code has 6 digits");
@@ -97,17 +96,13 @@ impl App {
         }
     }
 
-    fn run_intent(&mut self, intent: Intent) -> Vec<Effect> {
+    /// Carry out a confirmed dialog's intent (the remediation console's).
+    pub(crate) fn run_intent(&mut self, intent: Intent) -> Vec<Effect> {
         match intent {
-            Intent::Remediate {
-                remediation,
-                resource,
-            } => {
-                vec![Effect::Remediate {
-                    remediation,
-                    resource,
-                }]
-            }
+            Intent::Elevate { then } => self.start_elevation(then, None),
+            Intent::Apply => self.apply_confirmed(),
+            Intent::Undo { entry } => self.undo_confirmed(&entry),
+            Intent::Verify { entry } => self.verify_confirmed(&entry),
             Intent::Dismiss => Vec::new(),
         }
     }
@@ -123,17 +118,24 @@ impl App {
                 Vec::new()
             }
             Some(Action::Cancel) => {
-                if let PromptKind::Filter { pane, previous } = &p.kind {
-                    let (pane, previous) = (*pane, previous.clone());
-                    self.set_filter(pane, previous);
-                }
+                let kind = p.kind.clone();
                 self.prompt = None;
+                match kind {
+                    PromptKind::Filter { pane, previous } => self.set_filter(pane, previous),
+                    PromptKind::Input { .. } => self.remedy_input_cancelled(),
+                    PromptKind::Command => {}
+                }
                 Vec::new()
             }
             Some(Action::Complete) => {
-                if matches!(p.kind, PromptKind::Command)
-                    && let Some(done) = prompt::complete(p.input.value())
-                {
+                let done = match &p.kind {
+                    PromptKind::Command => prompt::complete(p.input.value(), self.header.readonly),
+                    PromptKind::Input { choices, .. } => {
+                        prompt::complete_from(p.input.value(), choices)
+                    }
+                    PromptKind::Filter { .. } => None,
+                };
+                if let Some(done) = done {
                     p.input = tui_input::Input::new(done);
                 }
                 Vec::new()
@@ -145,6 +147,10 @@ impl App {
                 match p.kind {
                     PromptKind::Filter { .. } => Vec::new(),
                     PromptKind::Command => self.run_command(p.input.value()),
+                    PromptKind::Input { .. } => {
+                        self.remedy_input(p.input.value());
+                        Vec::new()
+                    }
                 }
             }
             _ => {
@@ -159,12 +165,20 @@ impl App {
     }
 
     fn run_command(&mut self, typed: &str) -> Vec<Effect> {
-        match prompt::command(typed) {
-            Some(Command::Pane(p)) => self.go_pane(p),
+        let readonly = self.header.readonly;
+        match prompt::command(typed, readonly) {
+            Some(Command::Pane(p)) => {
+                self.go_pane(p);
+                if p == Pane::Journal {
+                    return self.reload_journal();
+                }
+            }
+            Some(Command::Elevate) => return self.elevate_command(),
+            Some(Command::Drop) => self.drop_command(),
             Some(Command::Help) => self.help = Some(0),
             Some(Command::Quit) => self.quit = true,
             None => {
-                let hint = match prompt::candidates(typed).as_slice() {
+                let hint = match prompt::candidates(typed, readonly).as_slice() {
                     [] => String::new(),
                     c => format!(" (did you mean :{}?)", c.join(", :")),
                 };
@@ -237,6 +251,7 @@ impl App {
                 if self.help.is_some() {
                     self.help = None;
                 } else if self.pages.len() > 1 {
+                    self.leave_preview();
                     self.pages.pop();
                 } else if let Some(pane) = self.on_list()
                     && !self.view(pane).filter.is_empty()
@@ -277,7 +292,9 @@ impl App {
                 };
                 self.toast(ToastLevel::Info, text);
             }
-            Action::Fix => return self.fix(),
+            Action::Fix => return self.fix_key(),
+            Action::Undo => return self.undo_key(),
+            Action::Verify => return self.verify_key(),
             Action::SelectNext
             | Action::SelectPrev
             | Action::PageDown
@@ -408,7 +425,7 @@ impl App {
                 let resource = f.resource.clone();
                 self.open_resource(&resource, r);
             }
-            Pane::Journal => {}
+            Pane::Journal => self.open_entry(),
         }
     }
 
@@ -527,7 +544,11 @@ impl App {
                 );
                 None
             }
-            Page::Pane(Pane::Journal) => None,
+            Page::Preview => return self.replan(),
+            Page::Pane(Pane::Journal) | Page::Entry(_) => {
+                self.toast(ToastLevel::Info, "re-reading the journal…");
+                return self.reload_journal();
+            }
         };
         match &effect {
             Some(Effect::RefreshBucket(b)) => {
@@ -537,36 +558,6 @@ impl App {
             _ => {}
         }
         effect.into_iter().collect()
-    }
-
-    /// The finding `fix` is about: the one selected, or on a bucket page
-    /// the most severe failing one that has a remediation.
-    fn fix(&mut self) -> Vec<Effect> {
-        let target = match &self.page().page {
-            Page::Pane(Pane::Findings) => self.selected_finding().and_then(|r| self.finding(r)),
-            Page::Bucket(name) => self.bucket(name).and_then(|v| {
-                v.findings
-                    .iter()
-                    .filter(|f| {
-                        f.status == crate::model::finding::Status::Fail && f.remediation.is_some()
-                    })
-                    .max_by_key(|f| f.severity)
-            }),
-            _ => None,
-        };
-        match target.and_then(|f| f.remediation.clone().map(|r| (r, f.resource.clone()))) {
-            Some((remediation, resource)) => vec![Effect::Remediate {
-                remediation,
-                resource,
-            }],
-            None => {
-                self.toast(
-                    ToastLevel::Info,
-                    "nothing to fix here: select a failing finding that has a remediation",
-                );
-                Vec::new()
-            }
-        }
     }
 }
 

@@ -30,6 +30,8 @@ pub fn render(f: &mut Frame<'_>, area: Rect, app: &App, page: &Page) {
         Page::Bucket(_) => " bucket ",
         Page::Principal(_) => " principal ",
         Page::Event(_) => " event ",
+        Page::Preview => " preview ",
+        Page::Entry(_) => " journal entry ",
         Page::Pane(_) => " ",
     };
     let more = if lines.len() > h {
@@ -72,6 +74,14 @@ pub fn lines(app: &App, page: &Page) -> Vec<Line<'static>> {
         Page::Event(id) => match app.event(id) {
             Some(e) => super::event_detail::lines(app, e),
             None => vec![Line::raw(" this event has left the buffer")],
+        },
+        Page::Preview => super::fix::lines(app),
+        Page::Entry(id) => match app.journal_entry(id) {
+            Some(e) => super::journal::entry_lines(app, e),
+            None => vec![Line::raw(format!(
+                " journal entry {} is not in the journal",
+                safe(id)
+            ))],
         },
         Page::Pane(_) => Vec::new(),
     }

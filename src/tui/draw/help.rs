@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use crate::tui::action::Context;
 use crate::tui::app::App;
 use crate::tui::keymap::ALWAYS_QUIT;
-use crate::tui::widgets::prompt::COMMANDS;
+use crate::tui::widgets::prompt::available;
 
 /// Every line of the help.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
@@ -46,7 +46,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         " Commands (:)",
         t.header.add_modifier(Modifier::BOLD),
     ));
-    for (names, _, what) in COMMANDS {
+    for (names, _, what) in available(app.header.readonly) {
         out.push(Line::from(vec![
             Span::styled(format!("   :{:<21}", names.join(" :")), t.accent),
             Span::raw(*what),

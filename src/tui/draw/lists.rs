@@ -1,6 +1,6 @@
-//! The list panes: Buckets, Findings, Principals, Tail, and the journal's
-//! slot. Only the visible rows are built, so a frame costs the same with
-//! ten buckets or ten thousand.
+//! The list panes: Buckets, Findings, Principals, Tail (the journal's is
+//! `draw::journal`). Only the visible rows are built, so a frame costs the
+//! same with ten buckets or ten thousand.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +17,13 @@ use crate::tui::principal_view::Mfa;
 use crate::tui::theme::{Theme, severity_label};
 
 /// The pane's frame: its name, the filter, the sort and the count.
-fn block<'a>(app: &'a App, pane: Pane, shown: usize, total: usize, extra: String) -> Block<'a> {
+pub(super) fn block<'a>(
+    app: &'a App,
+    pane: Pane,
+    shown: usize,
+    total: usize,
+    extra: String,
+) -> Block<'a> {
     let t = &app.theme;
     let v = app.view(pane);
     let mut title = vec![Span::styled(format!(" {} ", pane.title()), t.header)];
@@ -44,7 +50,11 @@ fn block<'a>(app: &'a App, pane: Pane, shown: usize, total: usize, extra: String
         .title(Line::from(title))
 }
 
-fn header_row<'a>(names: &[&'a str], sorted: Option<(usize, bool)>, t: &Theme) -> Row<'a> {
+pub(super) fn header_row<'a>(
+    names: &[&'a str],
+    sorted: Option<(usize, bool)>,
+    t: &Theme,
+) -> Row<'a> {
     Row::new(names.iter().enumerate().map(|(i, n)| {
         let mark = match sorted {
             Some((c, false)) if c == i => "▲",
@@ -58,12 +68,12 @@ fn header_row<'a>(names: &[&'a str], sorted: Option<(usize, bool)>, t: &Theme) -
 
 /// A cell's own style, or none on the selected row: there the selection
 /// style alone must show (a green "on" over a cyan bar is unreadable).
-fn cell_style(selected: bool, style: Style) -> Style {
+pub(super) fn cell_style(selected: bool, style: Style) -> Style {
     if selected { Style::default() } else { style }
 }
 
 /// The visible window of a list.
-fn window(v: &ListView, height: usize) -> std::ops::Range<usize> {
+pub(super) fn window(v: &ListView, height: usize) -> std::ops::Range<usize> {
     let start = v.offset.min(v.rows.len());
     start..(start + height).min(v.rows.len())
 }
@@ -95,7 +105,7 @@ fn counts_cell<'a>(c: &Counts, t: &Theme, selected: bool) -> Cell<'a> {
     Cell::from(Line::from(spans))
 }
 
-fn table<'a>(
+pub(super) fn table<'a>(
     rows: Vec<Row<'a>>,
     header: Row<'a>,
     widths: &[Constraint],
@@ -529,25 +539,6 @@ pub fn tail(f: &mut Frame<'_>, area: Rect, app: &App) {
             header,
             &widths,
             block(app, Pane::Tail, v.rows.len(), app.tail.rows.len(), extra),
-        ),
-        area,
-    );
-}
-
-/// The journal's slot: the remediation console fills `App::journal`.
-pub fn journal(f: &mut Frame<'_>, area: Rect, app: &App) {
-    let t = &app.theme;
-    let lines: Vec<Line<'_>> = if app.journal.is_empty() {
-        vec![Line::styled(" No changes made in this session.", t.muted)]
-    } else {
-        app.journal.iter().map(|l| Line::raw(safe(l))).collect()
-    };
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.border)
-                .title(Span::styled(" journal ", t.header)),
         ),
         area,
     );

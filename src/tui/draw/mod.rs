@@ -4,7 +4,9 @@
 
 pub mod detail;
 pub mod event_detail;
+pub mod fix;
 pub mod help;
+pub mod journal;
 pub mod lists;
 pub mod policy;
 pub mod principal_detail;
@@ -41,7 +43,7 @@ pub fn frame(f: &mut Frame<'_>, app: &App) {
         Page::Pane(Pane::Findings) => lists::findings(f, body, app),
         Page::Pane(Pane::Principals) => lists::principals(f, body, app),
         Page::Pane(Pane::Tail) => lists::tail(f, body, app),
-        Page::Pane(Pane::Journal) => lists::journal(f, body, app),
+        Page::Pane(Pane::Journal) => journal::pane(f, body, app),
         page => detail::render(f, body, app, page),
     }
     message_line(f, message, app);
@@ -53,15 +55,24 @@ pub fn frame(f: &mut Frame<'_>, app: &App) {
         Some(Modal::Confirm(d)) => d.render(f, body, &app.theme),
         Some(Modal::Mfa(p)) => p.render(f, body, &app.theme),
         Some(Modal::Message { title, lines }) => {
-            let rect = super::widgets::centred(body, 64, lines.len() as u16 + 2);
+            let mut text: Vec<Line<'_>> = lines.iter().map(|l| Line::raw(safe(l))).collect();
+            text.push(Line::raw(""));
+            text.push(Line::styled("enter or esc to close", app.theme.muted));
+            let width = 72.min(body.width.saturating_sub(2)).max(20);
+            // Lines wrap (an error says what failed and what to do).
+            let rows = super::widgets::wrapped_rows(&text, width.saturating_sub(2));
+            let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+            let rect = super::widgets::centred(body, width, height);
             f.render_widget(ratatui::widgets::Clear, rect);
             f.render_widget(
-                Paragraph::new(lines.iter().map(|l| Line::raw(safe(l))).collect::<Vec<_>>()).block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .border_style(app.theme.border)
-                        .title(format!(" {} ", safe(title))),
-                ),
+                Paragraph::new(text)
+                    .wrap(ratatui::widgets::Wrap { trim: false })
+                    .block(
+                        Block::default()
+                            .borders(Borders::ALL)
+                            .border_style(app.theme.border)
+                            .title(format!(" {} ", safe(title))),
+                    ),
                 rect,
             );
         }
@@ -101,14 +112,17 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
         badges.push(Span::styled(" 🔒 READ-ONLY ", t.badge));
     }
     if let Some(e) = &h.elevation {
-        let left = (e.expires_at_ms - app.now_ms).max(0) / 1000;
         badges.push(Span::raw(" "));
         badges.push(Span::styled(
             format!(
-                " ELEVATED {} {}:{:02} left ",
+                " ELEVATED {} {} left{} ",
                 safe(&e.role),
-                left / 60,
-                left % 60
+                super::fix::countdown(e.remaining_secs),
+                if e.renew_soon {
+                    " · :elevate renews"
+                } else {
+                    ""
+                }
             ),
             t.fail,
         ));
@@ -158,6 +172,11 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
                 .event(id)
                 .map(|e| e.event.clone())
                 .unwrap_or_else(|| "event".into()),
+            Page::Preview => match &app.remedy.flow {
+                Some(flow) => format!("fix {}", flow.plan.remediation),
+                None => "fix".into(),
+            },
+            Page::Entry(id) => safe(id),
         };
         let style = if i + 1 == app.pages.len() {
             t.header
@@ -216,7 +235,7 @@ fn message_line(f: &mut Frame<'_>, area: Rect, app: &App) {
     if let Some(p) = &app.prompt {
         let (lead, hint) = match &p.kind {
             PromptKind::Command => {
-                let c = candidates(p.input.value());
+                let c = candidates(p.input.value(), app.header.readonly);
                 let hint = if p.input.value().is_empty() || c.is_empty() {
                     String::new()
                 } else {
@@ -225,6 +244,16 @@ fn message_line(f: &mut Frame<'_>, area: Rect, app: &App) {
                 (":", hint)
             }
             PromptKind::Filter { .. } => ("/", "   !inverts  -f fuzzy".to_string()),
+            PromptKind::Input { label, .. } => {
+                let line = Line::from(vec![
+                    Span::styled(format!("{label} › "), t.header),
+                    Span::raw(safe(p.input.value())),
+                    Span::styled("█", t.muted),
+                    Span::styled("   enter: plan  esc: cancel", t.muted),
+                ]);
+                f.render_widget(Paragraph::new(line), area);
+                return;
+            }
         };
         let line = Line::from(vec![
             Span::styled(lead, t.header),

@@ -60,6 +60,11 @@ impl ConfirmDialog {
         self
     }
 
+    /// What confirming it does.
+    pub fn intent(&self) -> &Intent {
+        &self.intent
+    }
+
     /// Whether Yes is the selected choice.
     pub fn yes_selected(&self) -> bool {
         self.yes
@@ -106,7 +111,7 @@ impl ConfirmDialog {
 
     /// Draw centred over `area`.
     pub fn render(&self, f: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let width = 64.min(area.width.saturating_sub(2)).max(20);
+        let width = 72.min(area.width.saturating_sub(2)).max(20);
         let mut body: Vec<Line<'_>> = self.lines.iter().map(|l| Line::raw(l.as_str())).collect();
         if self.destructive {
             body.push(Line::raw(""));
@@ -142,7 +147,9 @@ impl ConfirmDialog {
                 yes_style,
             ),
         ]));
-        let height = (body.len() as u16 + 2).min(area.height);
+        // Lines wrap: count the rows they take, so the choices always show.
+        let rows = super::wrapped_rows(&body, width.saturating_sub(2));
+        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
         let rect = centred(area, width, height);
         let border = if self.destructive {
             theme.fail
@@ -172,9 +179,8 @@ mod tests {
     }
 
     fn intent() -> Intent {
-        Intent::Remediate {
-            remediation: "bucket-bpa-on".into(),
-            resource: "arn:aws:s3:::b".into(),
+        Intent::Undo {
+            entry: "20260105T143012Z-1a2b3c4d".into(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The MFA code input: six digits, drawn masked, never kept beyond the
-//! dialog, never shown by `Debug`.
+//! dialog, never shown by `Debug`. The code leaves it as a
+//! [`cloud::MfaCode`](crate::cloud::MfaCode), a secret wiped when dropped.
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -9,33 +10,20 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 
 use super::{Intent, centred, edit};
+pub use crate::cloud::MfaCode;
 use crate::model::text::safe;
 use crate::tui::theme::Theme;
 
 /// Digits in a TOTP code.
 pub const MFA_DIGITS: usize = 6;
 
-/// A complete MFA code. Its `Debug` never shows the digits.
-pub struct MfaCode(String);
-
-impl MfaCode {
-    /// The digits, for the one call that sends them to STS.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for MfaCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MfaCode(******)")
-    }
-}
-
 /// Asks for the code of an MFA device.
 pub struct MfaPrompt {
     pub title: String,
     /// E.g. the device's serial, so the operator knows which one.
     pub detail: String,
+    /// Why the previous code was refused, shown above the input.
+    pub error: Option<String>,
     input: Input,
     intent: Intent,
 }
@@ -44,6 +32,7 @@ impl std::fmt::Debug for MfaPrompt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MfaPrompt")
             .field("title", &self.title)
+            .field("error", &self.error)
             .field("digits_typed", &self.input.value().len())
             .field("intent", &self.intent)
             .finish()
@@ -55,9 +44,21 @@ impl MfaPrompt {
         MfaPrompt {
             title: safe(&title.into()),
             detail: safe(&detail.into()),
+            error: None,
             input: Input::default(),
             intent,
         }
+    }
+
+    /// Say why the last code was refused (a new prompt after a wrong code).
+    pub fn with_error(mut self, error: impl Into<String>) -> Self {
+        self.error = Some(safe(&error.into()));
+        self
+    }
+
+    /// What submitting it will do.
+    pub fn intent(&self) -> &Intent {
+        &self.intent
     }
 
     /// Digits go in (up to six); anything else is refused.
@@ -77,7 +78,8 @@ impl MfaPrompt {
         if self.input.value().len() != MFA_DIGITS {
             return None;
         }
-        let code = MfaCode(self.input.value_and_reset());
+        // The typed string moves into the secret; nothing keeps a copy.
+        let code = MfaCode::new(self.input.value_and_reset()).ok()?;
         Some((code, self.intent.clone()))
     }
 
@@ -89,25 +91,33 @@ impl MfaPrompt {
             cells.push(if i < n { '•' } else { '_' });
             cells.push(' ');
         }
-        let body = vec![
-            Line::raw(self.detail.clone()),
-            Line::raw(""),
+        let mut body = vec![Line::raw(self.detail.clone()), Line::raw("")];
+        if let Some(e) = &self.error {
+            body.push(Line::styled(e.clone(), theme.fail));
+            body.push(Line::raw(""));
+        }
+        body.extend([
             Line::from(vec![Span::raw("code: "), Span::styled(cells, theme.header)]),
             Line::raw(""),
             Line::styled(
                 format!("{n}/{MFA_DIGITS} digits; enter to submit, esc to cancel"),
                 theme.muted,
             ),
-        ];
-        let rect = centred(area, 56, body.len() as u16 + 2);
+        ]);
+        let width = 64.min(area.width.saturating_sub(2)).max(20);
+        // Lines wrap (a refusal is a sentence or two): count what they take.
+        let rows = super::wrapped_rows(&body, width.saturating_sub(2));
+        let rect = centred(area, width, u16::try_from(rows + 2).unwrap_or(u16::MAX));
         f.render_widget(Clear, rect);
         f.render_widget(
-            Paragraph::new(body).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(format!(" {} ", self.title), theme.header)),
-            ),
+            Paragraph::new(body)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(theme.border)
+                        .title(Span::styled(format!(" {} ", self.title), theme.header)),
+                ),
             rect,
         );
     }

@@ -3,9 +3,9 @@
 //! a masked 6-digit MFA code input, a message box, and the `:`/`/` prompt.
 //!
 //! A dialog carries an [`Intent`]: what happens when it is confirmed. The
-//! update step turns a confirmed intent into an `Effect` for a spawned task;
-//! the remediation console adds its intents here (preview → elevate →
-//! confirm → apply → verify → undo).
+//! update step carries a confirmed intent out (the remediation console,
+//! `tui::fix`: elevate → confirm → apply; undo; verify), usually as an
+//! `Effect` for a spawned task.
 
 pub mod confirm;
 pub mod mfa;
@@ -21,11 +21,15 @@ pub use mfa::{MfaCode, MfaPrompt};
 /// What a confirmed dialog does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
-    /// Start the remediation `remediation` on `resource`.
-    Remediate {
-        remediation: String,
-        resource: String,
-    },
+    /// Elevate into the remediation role (the MFA prompt next, when the
+    /// role has an MFA device), then carry on with `then`.
+    Elevate { then: crate::tui::fix::After },
+    /// Apply the remediation whose preview is open.
+    Apply,
+    /// Undo this journal entry.
+    Undo { entry: String },
+    /// Read back an entry a previous run left unfinished.
+    Verify { entry: String },
     /// Nothing beyond closing (a message box, a widget demonstration).
     Dismiss,
 }
@@ -62,6 +66,39 @@ pub fn edit(input: &mut Input, key: &KeyEvent, accept: impl Fn(char) -> bool) ->
     };
     input.handle(req);
     true
+}
+
+/// Rows `lines` take when word-wrapped to `width` columns (as a
+/// `Paragraph` with `Wrap` draws them), so a dialog is sized to show all.
+pub fn wrapped_rows(lines: &[ratatui::text::Line<'_>], width: u16) -> usize {
+    let width = usize::from(width).max(1);
+    lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            let mut rows = 1;
+            let mut used = 0usize;
+            for word in text.split(' ') {
+                let w = unicode_width(word);
+                let need = if used == 0 { w } else { used + 1 + w };
+                if need <= width {
+                    used = need;
+                } else if w <= width {
+                    rows += 1;
+                    used = w;
+                } else {
+                    // A word longer than a row is broken across rows.
+                    rows += usize::from(used > 0) + (w - 1) / width;
+                    used = w % width;
+                }
+            }
+            rows
+        })
+        .sum()
+}
+
+fn unicode_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
 }
 
 /// A rectangle of `w`×`h` centred in `area` (clipped to it).
