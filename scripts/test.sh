@@ -47,5 +47,5 @@ cargo run --quiet -- --endpoint-url "$VIGIL_TEST_ENDPOINT" lab seed >/dev/null
 if [ "$#" -gt 0 ]; then
   cargo test "$@"
 else
-  cargo test --all-targets
+  cargo test --all-targets --no-fail-fast
 fi

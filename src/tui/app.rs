@@ -18,7 +18,7 @@ use super::widgets::Modal;
 use super::widgets::prompt::Prompt;
 
 /// The most trail events kept in memory (the oldest are dropped).
-pub const TAIL_CAPACITY: usize = 10_000;
+pub const TAIL_CAPACITY: usize = crate::tail::ring::DEFAULT_CAPACITY;
 
 /// The smallest terminal the console draws in.
 pub const MIN_WIDTH: u16 = 60;

@@ -7,7 +7,7 @@
 use crate::model::finding::Severity;
 use crate::model::logs::LogEvent;
 use crate::model::text::safe;
-use crate::model::trail::{RecordOrigin, TrailEvent, UnparsedRecord};
+use crate::model::trail::{RecordOrigin, TrailEvent, UnparsedRecord, pretty_for_reading};
 use crate::tail::parse::{Parsed, parse_message};
 use crate::tail::posture::{Recheck, rechecks};
 
@@ -44,13 +44,31 @@ pub struct TailRow {
     pub more_detections: Vec<Detection>,
     /// vigil's own call (its detections are suppressed).
     pub by_vigil: bool,
-    /// The whole record, pretty-printed, for the detail view.
-    pub pretty: Vec<String>,
+    /// The whole record as it arrived (sanitised; secrets masked), printed
+    /// for reading only when the detail view draws it: 50,000 rows kept
+    /// pretty-printed would hold the record twice over (README, Benchmarks).
+    pub record: RecordText,
     /// What the event changed, to be re-read.
     pub rechecks: Vec<Recheck>,
 }
 
+/// A row's record: the parser's compact JSON, or a message that is not a
+/// record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordText {
+    Json(String),
+    Text(String),
+}
+
 impl TailRow {
+    /// The record, a line each, for the detail view.
+    pub fn pretty(&self) -> Vec<String> {
+        match &self.record {
+            RecordText::Json(raw) => pretty_for_reading(raw).lines().map(str::to_string).collect(),
+            RecordText::Text(raw) => raw.lines().map(safe).collect(),
+        }
+    }
+
     /// `ok` or the error code.
     pub fn result(&self) -> &str {
         match (&self.error, self.success) {
@@ -98,7 +116,7 @@ pub fn from_event(e: &TrailEvent) -> TailRow {
         detection: detections.next(),
         more_detections: detections.collect(),
         by_vigil: e.by_vigil,
-        pretty: e.raw_pretty().lines().map(str::to_string).collect(),
+        record: RecordText::Json(e.raw.clone()),
         rechecks: rechecks(e),
     }
 }
@@ -121,7 +139,7 @@ pub fn from_unparsed(u: &UnparsedRecord) -> TailRow {
         detection: None,
         more_detections: Vec::new(),
         by_vigil: false,
-        pretty: u.raw.lines().map(safe).collect(),
+        record: RecordText::Text(u.raw.clone()),
         rechecks: Vec::new(),
     }
 }
@@ -167,7 +185,7 @@ mod tests {
         assert_eq!(r.bucket.as_deref(), Some("b1"));
         assert_eq!(r.result(), "ok");
         assert!(r.actor.contains("\\u{202e}"), "{}", r.actor);
-        for line in r.pretty.iter().chain([&r.actor]) {
+        for line in r.pretty().iter().chain([&r.actor]) {
             assert!(
                 !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
                 "{line:?}"
@@ -186,7 +204,7 @@ mod tests {
     #[test]
     fn a_non_record_still_shows_with_its_reason() {
         let r = &rows("g", &ev("plain text line"))[0];
-        assert_eq!(r.pretty, vec!["plain text line"]);
+        assert_eq!(r.pretty(), vec!["plain text line"]);
         assert_eq!(r.event, "(not a CloudTrail record)");
         assert!(r.result().starts_with("not JSON"));
     }

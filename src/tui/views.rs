@@ -99,14 +99,16 @@ impl App {
         let rows: Vec<usize> = (0..self.tail.rows.len())
             .filter(|i| {
                 let r = &self.tail.rows[*i];
-                filter.keeps(&format!(
+                // 50,000 rows: build the searchable text only when a
+                // filter needs it.
+                (filter.is_empty() || filter.keeps(&format!(
                     "{} {} {} {} {}",
                     r.actor,
                     r.event,
                     r.target(),
                     r.source_ip,
                     r.result()
-                )) && floor.is_none_or(|f| r.detection.as_ref().is_some_and(|d| d.severity >= f))
+                ))) && floor.is_none_or(|f| r.detection.as_ref().is_some_and(|d| d.severity >= f))
             })
             .collect();
         let following = self.tail.following;

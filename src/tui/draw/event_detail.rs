@@ -70,6 +70,6 @@ pub fn lines(app: &App, e: &TailRow) -> Vec<Line<'static>> {
     }
     out.push(Line::raw(""));
     out.push(section(t, "Record"));
-    out.extend(e.pretty.iter().map(|l| Line::raw(format!("   {l}"))));
+    out.extend(e.pretty().iter().map(|l| Line::raw(format!("   {l}"))));
     out
 }

@@ -101,6 +101,29 @@ fn too_small(f: &mut Frame<'_>, area: Rect) {
 
 /// Two lines: who and where (with the mode badges), then the breadcrumbs
 /// and the progress of what is being read.
+/// The caller's ARN in the header line's spans.
+const CALLER_SPAN: usize = 4;
+
+/// The last `width` columns of `text`, the first of them `…` when cut.
+fn keep_end(text: &str, width: usize) -> String {
+    let columns = |s: &str| Span::raw(s).width();
+    if columns(text) <= width {
+        return text.to_string();
+    }
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in text.chars().rev() {
+        let w = columns(c.encode_utf8(&mut [0; 4]));
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out.into_iter().rev().collect()
+}
+
 fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.theme;
     let h = &app.header;
@@ -131,7 +154,12 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(badge_width)]).areas(top);
     let dash = || "…".to_string();
-    let who = vec![
+    let caller = safe(
+        h.caller_arn
+            .as_deref()
+            .unwrap_or(h.identity_error.as_deref().unwrap_or("…")),
+    );
+    let mut who = vec![
         Span::styled(" vigil ", t.header),
         Span::styled(h.account_id.clone().unwrap_or_else(dash), t.header),
         Span::styled(
@@ -142,16 +170,23 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
             t.header,
         ),
         Span::styled("  ", t.muted),
-        Span::raw(safe(
-            h.caller_arn
-                .as_deref()
-                .unwrap_or(h.identity_error.as_deref().unwrap_or("…")),
-        )),
+        Span::raw(caller.clone()),
         Span::styled("  ", t.muted),
         Span::raw(h.region.clone().unwrap_or_else(dash)),
         Span::styled("  ", t.muted),
         Span::styled(h.backend.clone(), t.muted),
     ];
+    // When the line is too long (a badge beside it), the caller's ARN gives
+    // way first, keeping its end (`…user/name`): the region and backend stay.
+    let width: usize = who.iter().map(Span::width).sum();
+    let room = usize::from(left.width);
+    if width > room {
+        let keep = Span::raw(caller.as_str())
+            .width()
+            .saturating_sub(width - room)
+            .max(12);
+        who[CALLER_SPAN] = Span::raw(keep_end(&caller, keep));
+    }
     f.render_widget(Paragraph::new(Line::from(who)), left);
     f.render_widget(Paragraph::new(Line::from(badges)), right);
 
