@@ -5,7 +5,7 @@
 use vigil::model::finding::{Evidence, Status};
 use vigil::model::s3::*;
 use vigil::model::{CallerIdentity, Facet, Inventory, UnknownReason};
-use vigil::rules::{self, BucketContext, Check, Verdict};
+use vigil::rules::{self, BucketContext, BucketFacts, Check, Verdict};
 
 const ACCOUNT: &str = "111122223333";
 const OWNER: &str = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
@@ -100,12 +100,12 @@ fn run_with(id: &str, b: &Bucket, account_bpa: &Facet<PublicAccessBlock>) -> Opt
     let Check::Bucket(check) = rule.check else {
         panic!("{id} is a bucket rule")
     };
-    check(&BucketContext {
+    check(&BucketFacts::new(&BucketContext {
         bucket: b,
         account_id: ACCOUNT,
         account_public_access_block: account_bpa,
         trail_buckets: &[],
-    })
+    }))
 }
 
 fn run(id: &str, b: &Bucket) -> Option<Verdict> {

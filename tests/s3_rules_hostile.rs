@@ -7,7 +7,7 @@
 use vigil::model::Facet;
 use vigil::model::finding::Status;
 use vigil::model::s3::*;
-use vigil::rules::{self, BucketContext, Check, Verdict};
+use vigil::rules::{self, BucketContext, BucketFacts, Check, Verdict};
 
 const POLICY_RULES: [&str; 5] = [
     "s3-public-read",
@@ -41,10 +41,11 @@ fn judge(b: &Bucket) -> Vec<(&'static str, Verdict)> {
         account_public_access_block: &account,
         trail_buckets: &[],
     };
+    let facts = BucketFacts::new(&ctx);
     rules::catalogue()
         .into_iter()
         .filter_map(|r| match r.check {
-            Check::Bucket(f) => f(&ctx).map(|v| (r.id, v)),
+            Check::Bucket(f) => f(&facts).map(|v| (r.id, v)),
             Check::Account(_) => None,
         })
         .collect()

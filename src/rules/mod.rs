@@ -6,6 +6,8 @@
 pub mod iam;
 pub mod s3;
 
+pub use s3::facts::BucketFacts;
+
 use serde::Serialize;
 
 use crate::model::finding::{Evidence, Finding, Severity, Status};
@@ -106,7 +108,7 @@ pub fn principal_reports(
 #[derive(Clone, Copy)]
 pub enum Check {
     /// Once per bucket; `None` when the rule does not apply to this bucket.
-    Bucket(fn(&BucketContext<'_>) -> Option<Verdict>),
+    Bucket(fn(&BucketFacts<'_, '_>) -> Option<Verdict>),
     /// Once per account: findings for the account or its principals.
     Account(fn(&AccountContext<'_>) -> Vec<(String, Verdict)>),
 }
@@ -201,11 +203,12 @@ pub fn evaluate_bucket_with(ctx: &BucketContext<'_>, keep: impl Fn(&Rule) -> boo
         .map(String::as_str)
         .unwrap_or("");
     let arn = ctx.bucket.arn();
+    let facts = BucketFacts::new(ctx);
     catalogue()
         .into_iter()
         .filter(|rule| keep(rule))
         .filter_map(|rule| match rule.check {
-            Check::Bucket(f) => f(ctx).map(|v| rule.finding(&arn, region, v)),
+            Check::Bucket(f) => f(&facts).map(|v| rule.finding(&arn, region, v)),
             Check::Account(_) => None,
         })
         .collect()

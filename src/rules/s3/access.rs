@@ -2,26 +2,26 @@
 //! both levels, other accounts and organisations, ACLs, and S3's own verdict
 //! beside vigil's.
 
-use super::facts::{PolicyFact, PublicityFacts, undecided_because, via_words};
+use super::facts::{BucketFacts, PolicyFact, undecided_because, via_words};
 use crate::model::Facet;
 use crate::model::finding::Evidence;
 use crate::model::s3::{AclGrant, Grantee, ObjectOwnership, PublicAccessBlock};
 use crate::policy::public::StatementVerdict;
 use crate::policy::{self, AccessKind, BucketInput};
-use crate::rules::{AccountContext, BucketContext, Verdict};
+use crate::rules::{AccountContext, Verdict};
 
 /// `s3-public-read`.
-pub fn public_read(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn public_read(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(public_for(ctx, AccessKind::Read, "read"))
 }
 
 /// `s3-public-write`.
-pub fn public_write(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn public_write(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(public_for(ctx, AccessKind::Write, "write to"))
 }
 
-fn public_for(ctx: &BucketContext<'_>, kind: AccessKind, verb: &str) -> Verdict {
-    let facts = PublicityFacts::of(ctx);
+fn public_for(ctx: &BucketFacts<'_, '_>, kind: AccessKind, verb: &str) -> Verdict {
+    let facts = ctx.publicity();
     let open = facts.in_effect(Some(kind));
     if let Some(first) = open.first() {
         return Verdict::fail(
@@ -65,7 +65,7 @@ fn settings(b: &PublicAccessBlock) -> [(&'static str, bool); 4] {
 /// bucket and account settings, per setting (S3 User Guide, "Blocking public
 /// access to your Amazon S3 storage"), so a setting the bucket leaves off
 /// counts as on when the account turns it on — CIS 2.1.4 accepts either level.
-pub fn bucket_bpa_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn bucket_bpa_off(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let bucket = match &ctx.bucket.public_access_block {
         Facet::Present(b) => Some(*b),
         Facet::Absent => None,
@@ -197,14 +197,14 @@ fn grant_to_other_account(g: &AclGrant, owner_id: &str) -> Option<String> {
 /// access by the policy (the engine's `external_access`), and ACL grants to
 /// other canonical users while ACLs are enabled. Public grants are judged by
 /// `s3-public-read`/`s3-public-write`, not here.
-pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn external_access(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let b = ctx.bucket;
     let mut evidence = Vec::new();
     let mut reach = Vec::new();
     let mut unknown = Vec::new();
-    match PolicyFact::of(&b.policy) {
+    match ctx.policy() {
         PolicyFact::Parsed(p) => {
-            let access = policy::external_access(&p, ctx.account_id);
+            let access = policy::external_access(p, ctx.account_id);
             for g in access.grants.iter().filter(|g| g.to != "public") {
                 if !reach.contains(&g.to) {
                     reach.push(g.to.clone());
@@ -221,7 +221,7 @@ pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
             }
         }
         PolicyFact::NoPolicy => {}
-        PolicyFact::Undecidable(why) => unknown.push(why),
+        PolicyFact::Undecidable(why) => unknown.push(why.clone()),
     }
     match &b.acl {
         Facet::Present(acl) => {
@@ -274,7 +274,7 @@ pub fn external_access(ctx: &BucketContext<'_>) -> Option<Verdict> {
 /// `BucketOwnerEnforced`; without ownership controls a bucket behaves as
 /// `ObjectWriter` (S3 User Guide, "Controlling ownership of objects and
 /// disabling ACLs").
-pub fn acls_enabled(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn acls_enabled(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let path = "ownership.ObjectOwnership";
     Some(match &ctx.bucket.ownership {
         Facet::Present(ObjectOwnership::BucketOwnerEnforced) => Verdict::pass(
@@ -303,10 +303,9 @@ pub fn acls_enabled(ctx: &BucketContext<'_>) -> Option<Verdict> {
 /// account AWS is the final word and the disagreement is a vigil bug to
 /// report. Not applicable when either side has no verdict (no policy status,
 /// or a policy vigil cannot judge).
-pub fn policy_status_mismatch(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn policy_status_mismatch(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let s3_public = ctx.bucket.policy_status.present()?.is_public;
-    let fact = PolicyFact::of(&ctx.bucket.policy);
-    let policy = match &fact {
+    let policy = match ctx.policy() {
         PolicyFact::Parsed(p) => Some(p),
         PolicyFact::NoPolicy => None,
         PolicyFact::Undecidable(_) => return None,

@@ -10,6 +10,44 @@ use crate::policy::public::PublicFinding;
 use crate::policy::{self, BucketInput, Policy, PublicVia, Publicity};
 use crate::rules::BucketContext;
 
+/// One bucket as the bucket rules see it: its context, and what is derived
+/// from it — the parsed policy, the publicity verdict — worked out at most
+/// once however many rules ask (a 20 KB policy parsed once per rule would
+/// cost every rule its parse; README, Benchmarks).
+pub struct BucketFacts<'c, 'a> {
+    ctx: &'c BucketContext<'a>,
+    policy: std::cell::OnceCell<PolicyFact>,
+    publicity: std::cell::OnceCell<PublicityFacts>,
+}
+
+impl<'c, 'a> BucketFacts<'c, 'a> {
+    pub fn new(ctx: &'c BucketContext<'a>) -> Self {
+        BucketFacts {
+            ctx,
+            policy: std::cell::OnceCell::new(),
+            publicity: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The bucket's policy, parsed on first use.
+    pub fn policy(&self) -> &PolicyFact {
+        self.policy.get_or_init(|| PolicyFact::of(&self.ctx.bucket.policy))
+    }
+
+    /// The engine's publicity verdict, on first use.
+    pub fn publicity(&self) -> &PublicityFacts {
+        self.publicity
+            .get_or_init(|| PublicityFacts::of(self.ctx, self.policy()))
+    }
+}
+
+impl<'a> std::ops::Deref for BucketFacts<'_, 'a> {
+    type Target = BucketContext<'a>;
+    fn deref(&self) -> &BucketContext<'a> {
+        self.ctx
+    }
+}
+
 /// The bucket policy as a rule needs it.
 #[derive(Debug, Clone)]
 pub enum PolicyFact {
@@ -63,11 +101,11 @@ pub struct PublicityFacts {
 }
 
 impl PublicityFacts {
-    /// Judges the bucket in `ctx` (policy, ACL, both BPA levels, ownership).
-    pub fn of(ctx: &BucketContext<'_>) -> Self {
+    /// Judges the bucket in `ctx` (its parsed policy `fact`, ACL, both BPA
+    /// levels, ownership).
+    pub fn of(ctx: &BucketContext<'_>, fact: &PolicyFact) -> Self {
         let b = ctx.bucket;
         let mut unknown = Vec::new();
-        let fact = PolicyFact::of(&b.policy);
         if let PolicyFact::Undecidable(why) = &fact {
             unknown.push(why.clone());
         }

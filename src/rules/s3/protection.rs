@@ -1,15 +1,15 @@
 //! How a bucket protects what it holds: encryption at rest and in transit,
 //! versioning and MFA Delete, access logging, lifecycle, Object Lock.
 
-use super::facts::PolicyFact;
+use super::facts::{BucketFacts, PolicyFact};
 use crate::model::Facet;
 use crate::model::finding::Evidence;
 use crate::model::s3::{SseAlgorithm, VersioningStatus};
 use crate::policy;
-use crate::rules::{BucketContext, Verdict};
+use crate::rules::Verdict;
 
 /// `s3-no-default-encryption`.
-pub fn no_default_encryption(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn no_default_encryption(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(match &ctx.bucket.encryption {
         Facet::Present(e) => Verdict::pass(
             format!("default encryption is {}", e.algorithm.label()),
@@ -28,7 +28,7 @@ pub fn no_default_encryption(ctx: &BucketContext<'_>) -> Option<Verdict> {
 
 /// `s3-not-kms-encrypted`: SSE-KMS or DSSE-KMS (Security Hub S3.17 fails a
 /// bucket on SSE-S3).
-pub fn not_kms_encrypted(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn not_kms_encrypted(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(match &ctx.bucket.encryption {
         Facet::Present(e) => {
             let evidence = vec![Evidence::at(
@@ -63,10 +63,10 @@ pub fn not_kms_encrypted(ctx: &BucketContext<'_>) -> Option<Verdict> {
 
 /// `s3-insecure-transport`: the engine's verdict, for object requests
 /// (`bucket/*`) and bucket requests (`bucket`) alike.
-pub fn insecure_transport(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn insecure_transport(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let name = &ctx.bucket.name;
-    let policy = match PolicyFact::of(&ctx.bucket.policy) {
-        PolicyFact::Undecidable(why) => return Some(Verdict::undecided(why)),
+    let policy = match ctx.policy() {
+        PolicyFact::Undecidable(why) => return Some(Verdict::undecided(why.clone())),
         PolicyFact::NoPolicy => {
             return Some(Verdict::fail(
                 "no bucket policy, so requests over plain HTTP are allowed",
@@ -75,7 +75,7 @@ pub fn insecure_transport(ctx: &BucketContext<'_>) -> Option<Verdict> {
         }
         PolicyFact::Parsed(p) => p,
     };
-    let report = policy::insecure_transport(Some(&policy), name);
+    let report = policy::insecure_transport(Some(policy), name);
     let mut evidence = Vec::new();
     let mut missing = Vec::new();
     for (what, resource, st) in [
@@ -126,7 +126,7 @@ pub fn insecure_transport(ctx: &BucketContext<'_>) -> Option<Verdict> {
 }
 
 /// `s3-versioning-off`.
-pub fn versioning_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn versioning_off(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let path = "versioning.Status";
     Some(match &ctx.bucket.versioning {
         Facet::Present(v) if v.status == VersioningStatus::Enabled => Verdict::pass(
@@ -151,7 +151,7 @@ pub fn versioning_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
 /// lifecycle configuration: S3 does not support lifecycle configuration on
 /// MFA Delete buckets (S3 User Guide, "Lifecycle and other bucket
 /// configurations"), and Security Hub S3.20 makes no finding for them.
-pub fn mfa_delete_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn mfa_delete_off(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let v = match &ctx.bucket.versioning {
         Facet::Present(v) => v,
         Facet::Absent => return None,
@@ -180,7 +180,7 @@ pub fn mfa_delete_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
 }
 
 /// `s3-logging-off`.
-pub fn logging_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn logging_off(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(match &ctx.bucket.logging {
         Facet::Present(l) => Verdict::pass(
             format!(
@@ -201,7 +201,7 @@ pub fn logging_off(ctx: &BucketContext<'_>) -> Option<Verdict> {
 }
 
 /// `s3-no-lifecycle`: at least one enabled lifecycle rule.
-pub fn no_lifecycle(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn no_lifecycle(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     Some(match &ctx.bucket.lifecycle {
         Facet::Present(rules) => match rules.iter().position(|r| r.enabled) {
             Some(i) => Verdict::pass(
@@ -225,7 +225,7 @@ pub fn no_lifecycle(ctx: &BucketContext<'_>) -> Option<Verdict> {
 }
 
 /// `s3-no-object-lock`.
-pub fn no_object_lock(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn no_object_lock(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let path = "object_lock.ObjectLockEnabled";
     Some(match &ctx.bucket.object_lock {
         Facet::Present(o) if o.enabled => Verdict::pass(

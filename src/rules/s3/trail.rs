@@ -2,14 +2,14 @@
 //! exposed when public or not access-logged (CIS AWS Foundations 3.4; the
 //! older benchmarks' "CloudTrail bucket is not publicly accessible").
 
-use super::facts::{PolicyFact, PublicityFacts, undecided_because, via_words};
+use super::facts::{BucketFacts, PolicyFact, undecided_because, via_words};
 use crate::model::Facet;
 use crate::model::finding::Evidence;
 use crate::model::s3::Bucket;
 use crate::policy::document::{Effect, PrincipalBlock};
 use crate::policy::eval::action_matches;
 use crate::policy::{Policy, Statement, StatementRef};
-use crate::rules::{BucketContext, Verdict};
+use crate::rules::Verdict;
 
 /// CloudTrail's service principal.
 pub const CLOUDTRAIL_PRINCIPAL: &str = "cloudtrail.amazonaws.com";
@@ -37,11 +37,10 @@ pub fn receives_cloudtrail_logs(bucket: &Bucket) -> bool {
 
 /// `s3-trail-bucket-exposed`: applies to buckets that receive CloudTrail
 /// logs (by their policy, or named in `BucketContext::trail_buckets`).
-pub fn trail_bucket_exposed(ctx: &BucketContext<'_>) -> Option<Verdict> {
+pub fn trail_bucket_exposed(ctx: &BucketFacts<'_, '_>) -> Option<Verdict> {
     let b = ctx.bucket;
     let named = ctx.trail_buckets.iter().any(|n| n == &b.name);
-    let fact = PolicyFact::of(&b.policy);
-    let writer = match &fact {
+    let writer = match ctx.policy() {
         PolicyFact::Parsed(p) => cloudtrail_write_statement(p).map(|st| StatementRef::new(0, st)),
         PolicyFact::NoPolicy => None,
         PolicyFact::Undecidable(why) if !named => {
@@ -65,7 +64,7 @@ pub fn trail_bucket_exposed(ctx: &BucketContext<'_>) -> Option<Verdict> {
         None => Evidence::new("receives CloudTrail logs: a trail names it"),
     }];
     let mut problems = Vec::new();
-    let facts = PublicityFacts::of(ctx);
+    let facts = ctx.publicity();
     let mut unknown = facts.unknown.clone();
     let open = facts.in_effect(None);
     if !open.is_empty() {
