@@ -64,7 +64,10 @@ impl TailRow {
     /// The record, a line each, for the detail view.
     pub fn pretty(&self) -> Vec<String> {
         match &self.record {
-            RecordText::Json(raw) => pretty_for_reading(raw).lines().map(str::to_string).collect(),
+            RecordText::Json(raw) => pretty_for_reading(raw)
+                .lines()
+                .map(str::to_string)
+                .collect(),
             RecordText::Text(raw) => raw.lines().map(safe).collect(),
         }
     }

@@ -101,14 +101,16 @@ impl App {
                 let r = &self.tail.rows[*i];
                 // 50,000 rows: build the searchable text only when a
                 // filter needs it.
-                (filter.is_empty() || filter.keeps(&format!(
-                    "{} {} {} {} {}",
-                    r.actor,
-                    r.event,
-                    r.target(),
-                    r.source_ip,
-                    r.result()
-                ))) && floor.is_none_or(|f| r.detection.as_ref().is_some_and(|d| d.severity >= f))
+                (filter.is_empty()
+                    || filter.keeps(&format!(
+                        "{} {} {} {} {}",
+                        r.actor,
+                        r.event,
+                        r.target(),
+                        r.source_ip,
+                        r.result()
+                    )))
+                    && floor.is_none_or(|f| r.detection.as_ref().is_some_and(|d| d.severity >= f))
             })
             .collect();
         let following = self.tail.following;

@@ -105,7 +105,8 @@ pub fn bucket_fails(
             account_public_access_block: account_bpa,
             trail_buckets: &[],
         };
-        return f(&ctx).is_some_and(|v| v.status == vigil::model::finding::Status::Fail);
+        return f(&vigil::rules::BucketFacts::new(&ctx))
+            .is_some_and(|v| v.status == vigil::model::finding::Status::Fail);
     }
     let policy = bucket.policy.present().and_then(|p| Policy::parse(p).ok());
     let grants = bucket

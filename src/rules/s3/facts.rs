@@ -31,7 +31,8 @@ impl<'c, 'a> BucketFacts<'c, 'a> {
 
     /// The bucket's policy, parsed on first use.
     pub fn policy(&self) -> &PolicyFact {
-        self.policy.get_or_init(|| PolicyFact::of(&self.ctx.bucket.policy))
+        self.policy
+            .get_or_init(|| PolicyFact::of(&self.ctx.bucket.policy))
     }
 
     /// The engine's publicity verdict, on first use.
