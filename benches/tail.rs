@@ -1,7 +1,7 @@
 //! The tail's cost: parse + detect throughput on one core, and the memory
-//! of a full 50,000-row ring buffer.
+//! of the console's Tail pane holding its full 50,000 rows.
 //!
-//! `CARGO_TARGET_DIR=/work/wt/release-target cargo bench --bench tail`
+//! `cargo bench --bench tail`
 //!
 //! The corpus is the lab's CloudTrail records (every detection fires on one
 //! of them; two carry session tokens to mask), each stamped with its own
@@ -17,7 +17,10 @@ use criterion::{Criterion, Throughput};
 use vigil::lab::Lab;
 use vigil::model::trail::RecordOrigin;
 use vigil::tail::parse::{Parsed, parse_message};
-use vigil::tail::ring::{DEFAULT_CAPACITY, TailBuffer, TailRow};
+use vigil::tui::app::{App, TAIL_CAPACITY};
+use vigil::tui::message::Msg;
+use vigil::tui::theme::{ColorMode, Theme};
+use vigil::tui::{Keymap, tail_view};
 
 /// The system allocator, counting the bytes it has handed out and not yet
 /// had back.
@@ -104,9 +107,11 @@ fn rss_kib() -> Option<usize> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Fill a default-size ring with parsed events; report what it holds.
-fn ring_memory() {
-    let messages = corpus(DEFAULT_CAPACITY);
+/// Feed the console's Tail pane as the tail task does (parsed events turned
+/// into rows, in batches), until it holds its full 50,000 rows and has
+/// dropped as many again; report what it holds.
+fn console_tail_memory() {
+    let messages = corpus(TAIL_CAPACITY * 2);
     let origin = RecordOrigin {
         log_group: Some("aws-cloudtrail-logs-123456789012-0a1b2c3d".into()),
         log_stream: Some("123456789012_CloudTrail_us-east-1_1".into()),
@@ -114,38 +119,51 @@ fn ring_memory() {
         log_timestamp_ms: None,
         position: None,
     };
+    let mut app = App::new(
+        Keymap::load("default", None, false).expect("the shipped keymap loads"),
+        Theme::load("default", None, ColorMode::Ansi16).expect("the shipped theme loads"),
+        "demo",
+        false,
+        (120, 40),
+        0,
+    );
     let heap_before = LIVE.load(Ordering::Relaxed);
     let rss_before = rss_kib();
-    let mut ring = TailBuffer::default();
-    for (i, m) in messages.iter().enumerate() {
-        let mut origin = origin.clone();
-        origin.log_event_id = Some(format!("{i:056}"));
-        for p in parse_message(m, &origin) {
-            match p {
-                Parsed::Event(e) => ring.push(TailRow::Event(e)),
-                Parsed::Unparsed(u) => ring.push(TailRow::Unparsed(u)),
-            };
+    for (n, chunk) in messages.chunks(500).enumerate() {
+        let mut rows = Vec::new();
+        for (i, m) in chunk.iter().enumerate() {
+            let mut origin = origin.clone();
+            origin.log_event_id = Some(format!("{:056}", n * 500 + i));
+            for p in parse_message(m, &origin) {
+                rows.push(match p {
+                    Parsed::Event(e) => tail_view::from_event(&e),
+                    Parsed::Unparsed(u) => tail_view::from_unparsed(&u),
+                });
+            }
         }
+        black_box(app.on_msg(Msg::Tail(rows)));
     }
+    app.refresh_views();
     let heap = LIVE.load(Ordering::Relaxed).saturating_sub(heap_before);
     let rss = rss_kib().zip(rss_before).map(|(a, b)| a.saturating_sub(b));
     let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+    let held = app.tail.rows.len();
     println!(
-        "ring buffer: {} events, {:.1} MiB of heap ({} bytes an event); resident set grew {}",
-        ring.len(),
+        "console tail: {held} rows held ({} fed), {:.1} MiB of heap ({} bytes a row); resident set grew {}",
+        messages.len(),
         mib(heap),
-        heap / ring.len().max(1),
+        heap / held.max(1),
         rss.map_or("(unknown)".to_string(), |k| format!(
             "{:.1} MiB",
             k as f64 / 1024.0
         ))
     );
-    black_box(&ring);
+    black_box(&app);
 }
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     parse_and_detect(&mut c);
     c.final_summary();
-    ring_memory();
+    console_tail_memory();
 }

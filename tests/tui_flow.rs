@@ -13,7 +13,7 @@ use vigil::model::finding::Status;
 use vigil::model::logs::LogEvent;
 use vigil::model::s3::VersioningStatus;
 use vigil::tui::action::Action;
-use vigil::tui::app::{App, Pane};
+use vigil::tui::app::{App, Pane, TAIL_CAPACITY};
 use vigil::tui::filter::Filter;
 use vigil::tui::message::{Effect, Msg};
 use vigil::tui::tasks::{self, AccountFacts};
@@ -159,4 +159,60 @@ async fn a_failed_call_in_the_trail_changes_nothing_and_r_re_reads_the_selected_
     assert_eq!(effects, vec![Effect::RefreshBucket(BUCKET.into())]);
     run_effect(&mut app, cloud, effects[0].clone()).await;
     assert_eq!(versioning(&app), Status::Pass);
+}
+
+/// The Tail pane is a bounded ring: past `TAIL_CAPACITY` rows the oldest go,
+/// the newest stay in arrival order, and a filter still finds what is kept.
+#[test]
+fn the_tail_pane_keeps_the_newest_50000_rows_and_drops_the_oldest() {
+    let mut app = App::new(
+        Keymap::load("default", None, false).unwrap(),
+        Theme::load("default", None, ColorMode::Ansi16).unwrap(),
+        "demo",
+        false,
+        (100, 30),
+        0,
+    );
+    let template = tail_view::rows(
+        "trail",
+        &LogEvent {
+            event_id: "e".into(),
+            log_stream: "s".into(),
+            timestamp: 0,
+            message: r#"{"eventVersion":"1.08","eventTime":"2026-01-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","userIdentity":{"arn":"arn:aws:iam::123456789012:user/bob"},"sourceIPAddress":"198.51.100.23"}"#.into(),
+        },
+    )
+    .remove(0);
+    let total = TAIL_CAPACITY + 1_234;
+    let rows: Vec<_> = (0..total)
+        .map(|i| {
+            let mut r = template.clone();
+            r.id = format!("row-{i}");
+            r.source_ip = format!("ip-{i}");
+            r
+        })
+        .collect();
+    for batch in rows.chunks(5_000) {
+        app.on_msg(Msg::Tail(batch.to_vec()));
+    }
+    assert_eq!(app.tail.rows.len(), TAIL_CAPACITY);
+    assert_eq!(
+        app.tail.rows.front().unwrap().id,
+        "row-1234",
+        "the oldest went"
+    );
+    assert_eq!(
+        app.tail.rows.back().unwrap().id,
+        format!("row-{}", total - 1)
+    );
+    assert!(app.event("row-1233").is_none() && app.event("row-1234").is_some());
+
+    app.view_mut(Pane::Tail).filter = Filter::parse(&format!("ip-{}", total - 1));
+    app.views_stale = true;
+    app.refresh_views();
+    assert_eq!(
+        app.views[&Pane::Tail].rows.len(),
+        1,
+        "the filter finds the newest row"
+    );
 }

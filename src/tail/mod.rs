@@ -9,8 +9,6 @@
 //!   event batches, unparsed records, and statuses for the status line
 //!   (`Display` gives the text: "live", "polling every 2 s", "throttled,
 //!   retrying in 3 s", "sampled", …).
-//! - [`ring::TailBuffer`]: the pane's rows (default 50,000), fed with
-//!   [`ring::TailBuffer::apply`], which also returns what to re-read.
 //! - [`posture::rechecks`]: the buckets and principals an event changed.
 //! - [`groups::discover`]: the region's log groups, CloudTrail first, for
 //!   the group picker.
@@ -19,15 +17,13 @@
 //! ```no_run
 //! # async fn tail_pane(cloud: std::sync::Arc<dyn vigil::cloud::Cloud>) {
 //! use vigil::tail::follow::{self, TailRequest};
-//! use vigil::tail::ring::TailBuffer;
 //!
 //! let since = "15m".parse().expect("a window");
 //! let request = TailRequest::new(vec!["aws-cloudtrail-logs-prod".into()], since, true);
 //! let (handle, mut updates) = follow::start(cloud, request);
-//! let mut rows = TailBuffer::default();
 //! while let Some(update) = updates.recv().await {
-//!     let applied = rows.apply(update);
-//!     // applied.status: the new status line; applied.rechecks: re-read these
+//!     // events become rows (the console keeps the newest 50,000); each
+//!     // event's `posture::rechecks` names what to re-read
 //! }
 //! drop(handle); // stops the tail
 //! # }
@@ -47,7 +43,6 @@ mod live;
 pub mod parse;
 pub mod posture;
 pub mod record;
-pub mod ring;
 pub mod seen;
 pub mod update;
 pub mod window;
