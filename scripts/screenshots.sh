@@ -99,6 +99,13 @@ keys Enter; wait_for "── Record"
 shot event-detail
 keys Escape
 
+# A fix's preview: the diff, the calls, the permissions, what comes next.
+keys 2; wait_for "findings ["
+keys / ; text "s3-bucket-bpa-off"; keys Enter F
+wait_for "── Changes"
+shot fix-preview
+keys Escape; sleep 0.2; keys Escape
+
 keys "?"; wait_for "help — esc"
 shot help
 keys Escape q

@@ -4,6 +4,9 @@ use vigil::cli::{Cli, run};
 
 fn main() {
     let cli = Cli::parse();
+    if !matches!(cli.command, None | Some(vigil::cli::Command::Demo)) {
+        die_quietly_on_broken_pipe();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -26,4 +29,17 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// `vigil scan | head` should end like any Unix filter when `head` stops
+/// reading: silently. Rust ignores SIGPIPE, so every write after that fails
+/// and `println!` panics; the default action ends the process instead. Not
+/// for the console, whose terminal is never a pipe that closes under it.
+fn die_quietly_on_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -26,14 +26,20 @@ pub enum Format {
 pub struct FixArgs {
     /// The remediation (`vigil remediations` lists them).
     pub remediation: String,
+    /// The bucket to fix (the bucket remediations).
     #[arg(long, value_name = "NAME")]
     pub bucket: Option<String>,
+    /// The access key to deactivate (access-key-deactivate).
     #[arg(long, value_name = "ID")]
     pub access_key: Option<String>,
+    /// The IAM user (user-require-mfa; access-key-deactivate finds the
+    /// key's user itself when this is left out).
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
+    /// Where access logs go (bucket-logging-on).
     #[arg(long, value_name = "NAME")]
     pub target_bucket: Option<String>,
+    /// The KMS key for default encryption (bucket-encryption-sse-kms).
     #[arg(long, value_name = "ARN")]
     pub kms_key: Option<String>,
     /// Print the plan (the preview) and change nothing.
@@ -45,6 +51,7 @@ pub struct FixArgs {
     /// The MFA code for elevation (otherwise asked on the terminal).
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Output: text for people, json for scripts.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }
@@ -53,16 +60,20 @@ pub struct FixArgs {
 pub struct UndoArgs {
     /// The journal entry id (or a unique prefix of it).
     pub entry: String,
+    /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+    /// The MFA code for elevation (otherwise asked on the terminal).
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Output: text for people, json for scripts.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct RemediationsArgs {
+    /// Output: text for people, json for scripts.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }

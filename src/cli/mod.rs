@@ -39,6 +39,7 @@ pub struct Cli {
 
 /// Options every subcommand accepts, before or after its name.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// AWS profile from ~/.aws/config (default: AWS_PROFILE or "default").
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]

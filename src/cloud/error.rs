@@ -7,7 +7,6 @@
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::model::{Facet, UnknownReason};
@@ -97,12 +96,30 @@ impl Failure {
     }
 }
 
+/// An error and its causes, each said once, on one line. The SDK's own
+/// `DisplayErrorContext` ends with the `Debug` dump of the whole chain
+/// (newlines escaped), which is no message for a person.
+pub fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A wrapper often repeats its source's text; keep the fuller one.
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    crate::model::text::safe(&parts.join(": "))
+}
+
 /// Sort an SDK error into a [`Failure`].
 pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let detail = || crate::model::text::safe(&DisplayErrorContext(err).to_string());
+    let detail = || causes(err);
     match err {
         SdkError::ServiceError(se) => {
             let code = se.err().code().unwrap_or("");

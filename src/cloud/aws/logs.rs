@@ -2,7 +2,6 @@
 
 use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::event_stream::RawMessage;
 
@@ -207,7 +206,7 @@ where
 {
     match e {
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            CloudError::Unreachable(safe(&DisplayErrorContext(e).to_string()))
+            CloudError::Unreachable(crate::cloud::error::causes(e))
         }
         SdkError::ServiceError(se) => CloudError::Other(format!(
             "StartLiveTail: {}: {}",
@@ -216,7 +215,7 @@ where
         )),
         _ => CloudError::Other(format!(
             "StartLiveTail: {}",
-            safe(&DisplayErrorContext(e).to_string())
+            crate::cloud::error::causes(e)
         )),
     }
 }

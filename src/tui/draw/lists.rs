@@ -217,10 +217,24 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
                         .map(|s| t.severity(s))
                         .unwrap_or_default()
                         .add_modifier(Modifier::BOLD);
-                    Row::new(vec![
-                        Cell::from(Span::styled(format!("▾ {}", safe(label)), style)),
-                        Cell::from(Span::styled(format!("({count})"), t.muted)),
-                    ])
+                    let count = Span::styled(format!(" ({count})"), t.muted);
+                    match app.grouping {
+                        // A severity fits its own column.
+                        Grouping::Severity => Row::new(vec![
+                            Cell::from(Span::styled(format!("▾ {}", safe(label)), style)),
+                            Cell::from(count),
+                        ]),
+                        // A rule id starts in the RULE column, which is
+                        // wide enough for one.
+                        Grouping::Rule => Row::new(vec![
+                            Cell::from(Span::styled("▾", style)),
+                            Cell::from(""),
+                            Cell::from(Line::from(vec![
+                                Span::styled(safe(label), style),
+                                count,
+                            ])),
+                        ]),
+                    }
                 }
                 FindingRow::Item(r) => match app.finding(*r) {
                     Some(fd) => Row::new(vec![
@@ -254,7 +268,9 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
         Constraint::Length(10),
         Constraint::Length(7),
         Constraint::Length(26),
-        Constraint::Length(28),
+        // Narrow terminals take room from the resource and the reason, never
+        // from the severity and the rule.
+        Constraint::Min(12),
         Constraint::Min(10),
     ];
     let total = app
