@@ -4,7 +4,8 @@ use vigil::cli::{Cli, run};
 
 fn main() {
     let cli = Cli::parse();
-    if !matches!(cli.command, None | Some(vigil::cli::Command::Demo)) {
+    let console = matches!(cli.command, None | Some(vigil::cli::Command::Demo));
+    if !console {
         die_quietly_on_broken_pipe();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -284,3 +284,87 @@ purpose = "a policy with five statements that have nothing to do with the remedi
         .expect("seeds");
     five_statements_survive(&cloud, "server").await;
 }
+
+/// S3 refuses a logging target that does not exist or is in another Region
+/// (S3 User Guide, "Enabling Amazon S3 server access logging"), so the plan
+/// refuses it before anything is written; a target in the same Region plans.
+#[tokio::test]
+async fn a_logging_target_s3_would_refuse_is_refused_by_the_plan() {
+    let (cloud, ..) = demo();
+    let with_target = |bucket_name: &str, target: &str| Inputs {
+        target_bucket: Some(target.into()),
+        ..bucket(bucket_name)
+    };
+    let e = remedy::plan_live(
+        cloud.as_ref(),
+        "bucket-logging-on",
+        &with_target("vigil-lab-acl-allusers", "no-such-bucket"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("InvalidTargetBucketForLogging"),
+        "{e}"
+    );
+    // vigil-lab-eu-public is in eu-west-1, the access-log bucket in us-east-1.
+    let e = remedy::plan_live(
+        cloud.as_ref(),
+        "bucket-logging-on",
+        &with_target("vigil-lab-eu-public", "vigil-lab-access-logs"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("CrossLocationLoggingProhibitted"),
+        "{e}"
+    );
+    let plan = remedy::plan_live(
+        cloud.as_ref(),
+        "bucket-logging-on",
+        &with_target("vigil-lab-acl-allusers", "vigil-lab-access-logs"),
+    )
+    .await
+    .expect("a target in the same Region plans");
+    assert_eq!(plan.steps.len(), 1);
+    assert!(cloud.writes().is_empty(), "planning wrote");
+}
+
+/// A KMS key of another Region breaks every upload; one of another account
+/// depends on that account's key policy. Both are said before the write; a
+/// key of the bucket's own Region and account is not warned about.
+#[tokio::test]
+async fn a_kms_key_from_another_region_or_account_is_warned_about() {
+    let (cloud, ..) = demo();
+    let with_key = |key: &str| Inputs {
+        kms_key: Some(key.into()),
+        ..bucket("vigil-lab-access-logs")
+    };
+    let foreign = "arn:aws:kms:eu-west-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let plan = remedy::plan_live(
+        cloud.as_ref(),
+        "bucket-encryption-sse-kms",
+        &with_key(foreign),
+    )
+    .await
+    .unwrap();
+    let warned = |p: &remedy::Plan, what: &str| p.warnings.iter().any(|w| w.contains(what));
+    assert!(
+        warned(&plan, "every upload that needs the key would fail"),
+        "{:?}",
+        plan.warnings
+    );
+    assert!(
+        warned(&plan, "belongs to account 999999999999"),
+        "{:?}",
+        plan.warnings
+    );
+    let own = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let plan = remedy::plan_live(cloud.as_ref(), "bucket-encryption-sse-kms", &with_key(own))
+        .await
+        .unwrap();
+    assert!(
+        !warned(&plan, "would fail") && !warned(&plan, "belongs to account"),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -280,6 +280,9 @@ impl Cloud for DemoCloud {
             return Ok(());
         }
         if let Some(name) = change.bucket() {
+            if let Change::BucketLogging { value: Some(l), .. } = change {
+                check_log_target(&state.buckets, name, &l.target_bucket)?;
+            }
             let bucket = state
                 .buckets
                 .get_mut(name)
@@ -475,6 +478,29 @@ fn facet<T>(value: Option<T>) -> Facet<T> {
 
 fn no_such_bucket(name: &str) -> CloudError {
     CloudError::Other(format!("NoSuchBucket: the bucket {name} does not exist"))
+}
+
+/// PutBucketLogging's refusals: the target must exist, in the bucket's
+/// Region (S3 User Guide, "Enabling Amazon S3 server access logging").
+fn check_log_target(
+    buckets: &BTreeMap<String, Bucket>,
+    bucket: &str,
+    target: &str,
+) -> Result<(), CloudError> {
+    let Some(t) = buckets.get(target) else {
+        return Err(CloudError::Other(format!(
+            "InvalidTargetBucketForLogging: the target bucket {target} does not exist"
+        )));
+    };
+    let from = buckets.get(bucket).and_then(|b| b.region.present());
+    if let (Some(from), Some(to)) = (from, t.region.present())
+        && from != to
+    {
+        return Err(CloudError::Other(format!(
+            "CrossLocationLoggingProhibitted: {bucket} is in {from}, the target {target} in {to}"
+        )));
+    }
+    Ok(())
 }
 
 /// What S3 would store for each bucket write.

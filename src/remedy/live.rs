@@ -3,7 +3,7 @@
 
 use super::RemedyError;
 use super::catalogue::remediation;
-use super::plan::{Current, Inputs, Plan, plan};
+use super::plan::{Current, Inputs, Plan, TargetBucket, plan};
 use crate::cloud::{BucketListing, Cloud};
 use crate::model::Facet;
 
@@ -26,8 +26,10 @@ pub async fn plan_live(cloud: &dyn Cloud, id: &str, inputs: &Inputs) -> Result<P
         bucket: None,
         account_public_access_block: None,
         iam: None,
+        target_bucket: TargetBucket::NotRead,
     };
     let bucket;
+    let target;
     let account_bpa: Facet<_>;
     let iam;
     match def.id {
@@ -55,6 +57,23 @@ pub async fn plan_live(cloud: &dyn Cloud, id: &str, inputs: &Inputs) -> Result<P
                     what: format!("bucket {name}"),
                     why: u.to_string(),
                 });
+            }
+            if let (true, Some(t)) = (
+                def.id == "bucket-logging-on",
+                inputs.target_bucket.as_deref(),
+            ) {
+                target = cloud
+                    .read_bucket(&BucketListing {
+                        name: t.to_string(),
+                        creation_date: None,
+                        region: None,
+                    })
+                    .await;
+                current.target_bucket = match &target.region {
+                    Facet::Present(_) => TargetBucket::Found(&target),
+                    Facet::Unknown(u) if u.detail.contains("NoSuchBucket") => TargetBucket::Missing,
+                    _ => TargetBucket::NotRead,
+                };
             }
             account_bpa = cloud.account_public_access_block(&me.account_id).await;
             current.bucket = Some(&bucket);

@@ -29,7 +29,7 @@ pub mod user_mfa;
 pub use catalogue::{REMEDIATIONS, Remediation, remediation};
 pub use journal::{Actor, Entry, Journal, JournalError};
 pub use live::plan_live;
-pub use plan::{Current, Inputs, Plan, Step, plan};
+pub use plan::{Current, Inputs, Plan, Step, TargetBucket, plan};
 pub use preview::Preview;
 pub use run::{Applied, Standing, apply, undo, verify_unfinished};
 

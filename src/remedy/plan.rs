@@ -37,6 +37,20 @@ pub struct Current<'a> {
     pub bucket: Option<&'a Bucket>,
     pub account_public_access_block: Option<&'a Facet<PublicAccessBlock>>,
     pub iam: Option<&'a IamInventory>,
+    /// For `bucket-logging-on`: what is known of the target bucket.
+    pub target_bucket: TargetBucket<'a>,
+}
+
+/// What is known of the bucket logs would go to.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum TargetBucket<'a> {
+    /// Not looked up (or it could not be): the preview warns instead.
+    #[default]
+    NotRead,
+    /// The account has no bucket of that name.
+    Missing,
+    /// The account's bucket of that name, as read.
+    Found(&'a Bucket),
 }
 
 /// One write: the state now, and the state it sets. `before` is itself the
@@ -259,6 +273,25 @@ fn bucket_plan(
                     "{bucket} uses dual-layer DSSE-KMS now; this replaces it with single-layer SSE-KMS"
                 ));
             }
+            // S3 User Guide, "Specifying server-side encryption with AWS
+            // KMS": the key must be in the bucket's Region.
+            let key_arn: Vec<&str> = key.split(':').collect();
+            if let (Some(&key_region), Facet::Present(region)) = (key_arn.get(3), &b.region)
+                && key.starts_with("arn:")
+                && key_region != region
+            {
+                p.warnings.push(format!(
+                    "{key} is in {key_region} but {bucket} in {region}: S3 uses only keys of the bucket's Region, so every upload that needs the key would fail"
+                ));
+            }
+            if let Some(&key_account) = key_arn.get(4)
+                && key.starts_with("arn:")
+                && key_account != current.account_id
+            {
+                p.warnings.push(format!(
+                    "{key} belongs to account {key_account}: its key policy must let this account's principals use it, and that account can revoke it"
+                ));
+            }
             p.warnings.push(format!(
                 "readers and writers of new objects need kms:Decrypt / kms:GenerateDataKey on {key}; the key policy must allow them"
             ));
@@ -458,6 +491,26 @@ fn bucket_plan(
                     "{bucket} would log into itself: every log delivery writes more log records about itself"
                 ));
             }
+            // S3 refuses both at PutBucketLogging (S3 User Guide, "Enabling
+            // Amazon S3 server access logging": the target must exist, in
+            // the same Region and account).
+            match current.target_bucket {
+                TargetBucket::Missing => {
+                    return Err(RemedyError::BadInput(format!(
+                        "there is no bucket named {target} in this account; S3 refuses it as a logging target (InvalidTargetBucketForLogging)"
+                    )));
+                }
+                TargetBucket::Found(t) => {
+                    if let (Facet::Present(from), Facet::Present(to)) = (&b.region, &t.region)
+                        && from != to
+                    {
+                        return Err(RemedyError::BadInput(format!(
+                            "{target} is in {to} and {bucket} in {from}: S3 delivers access logs only within one Region (CrossLocationLoggingProhibitted); choose a target bucket in {from}"
+                        )));
+                    }
+                }
+                TargetBucket::NotRead => {}
+            }
             p.warnings.push(format!(
                 "S3 delivers the logs only if {target} lets the logging service write: its bucket policy must allow logging.s3.amazonaws.com s3:PutObject (S3 User Guide, \"Permissions for log delivery\"), and it must be in the same region and account"
             ));
@@ -631,6 +684,9 @@ fn user_mfa_plan(p: &mut Plan, inputs: &Inputs, current: &Current<'_>) -> Result
     p.warnings.push(
         "access keys without an MFA session (sts:GetSessionToken with a code) are denied everything else from now on".into(),
     );
+    p.warnings.push(format!(
+        "the policy is inline on {name}, so iam-user-attached-policy (CIS 1.15) will report it; to keep users' permissions in groups, attach the same document to their group instead"
+    ));
     step(p, before, after);
     Ok(())
 }

@@ -213,10 +213,7 @@ where
             safe(se.err().code().unwrap_or("error")),
             safe(se.err().message().unwrap_or_default())
         )),
-        _ => CloudError::Other(format!(
-            "StartLiveTail: {}",
-            crate::cloud::error::causes(e)
-        )),
+        _ => CloudError::Other(format!("StartLiveTail: {}", crate::cloud::error::causes(e))),
     }
 }
 

@@ -229,10 +229,7 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
                         Grouping::Rule => Row::new(vec![
                             Cell::from(Span::styled("▾", style)),
                             Cell::from(""),
-                            Cell::from(Line::from(vec![
-                                Span::styled(safe(label), style),
-                                count,
-                            ])),
+                            Cell::from(Line::from(vec![Span::styled(safe(label), style), count])),
                         ]),
                     }
                 }
@@ -430,6 +427,7 @@ pub fn principals(f: &mut Frame<'_>, area: Rect, app: &App) {
                 }),
                 Cell::from(match p.privesc() {
                     0 => Span::raw(""),
+                    1 => Span::styled("1 path", st(t.high)),
                     n => Span::styled(format!("{n} paths"), st(t.high)),
                 }),
                 Cell::from(if open > 0 {

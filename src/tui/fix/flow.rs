@@ -6,7 +6,7 @@
 use crate::model::finding::{Finding, Status};
 use crate::remedy::catalogue::{Need, Remediation};
 use crate::remedy::live::partition_of;
-use crate::remedy::{self, Current, Inputs};
+use crate::remedy::{self, Current, Inputs, TargetBucket};
 use crate::session::{SessionError, Status as SessionStatus};
 use crate::tui::app::{App, Page, PageState, Pane};
 use crate::tui::message::{Effect, ToastLevel};
@@ -35,22 +35,26 @@ fn evidence_keys(f: &Finding) -> Vec<String> {
         .collect()
 }
 
+/// A bucket's most severe failing finding that has a remediation.
+fn most_severe_fixable(v: &crate::tui::analysis::BucketView) -> Option<&Finding> {
+    v.findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.remediation.is_some())
+        .max_by_key(|f| f.severity)
+}
+
 impl App {
     /// The fix key: on the preview page, go ahead; elsewhere plan the
-    /// remediation of the selected finding, or on a bucket page of its most
-    /// severe failing finding that has one.
+    /// remediation of the selected finding, or on a bucket (its page or its
+    /// row) of its most severe failing finding that has one.
     pub(crate) fn fix_key(&mut self) -> Vec<Effect> {
         if self.page().page == Page::Preview {
             return self.proceed();
         }
         let target = match &self.page().page {
             Page::Pane(Pane::Findings) => self.selected_finding().and_then(|r| self.finding(r)),
-            Page::Bucket(name) => self.bucket(name).and_then(|v| {
-                v.findings
-                    .iter()
-                    .filter(|f| f.status == Status::Fail && f.remediation.is_some())
-                    .max_by_key(|f| f.severity)
-            }),
+            Page::Bucket(name) => self.bucket(name).and_then(most_severe_fixable),
+            Page::Pane(Pane::Buckets) => self.selected_bucket().and_then(most_severe_fixable),
             _ => None,
         };
         match target.filter(|f| f.status == Status::Fail && f.remediation.is_some()) {
@@ -226,12 +230,23 @@ impl App {
             .as_deref()
             .and_then(|n| self.bucket(n))
             .map(|v| &v.bucket);
+        // The console has read every bucket of the account once the scan is
+        // done: a name it does not know is not the account's.
+        let target_bucket = match p.inputs.target_bucket.as_deref() {
+            Some(t) => match self.bucket(t) {
+                Some(v) => TargetBucket::Found(&v.bucket),
+                None if self.scan.done && self.scan.error.is_none() => TargetBucket::Missing,
+                None => TargetBucket::NotRead,
+            },
+            None => TargetBucket::NotRead,
+        };
         let current = Current {
             account_id: &account_id,
             partition: &partition,
             bucket,
             account_public_access_block: Some(&self.account_bpa),
             iam: self.iam_inventory.as_deref(),
+            target_bucket,
         };
         match remedy::plan(&p.remediation, &p.inputs, &current) {
             Ok(plan) => {
