@@ -244,6 +244,47 @@ async fn drop_ends_elevation_and_writes_are_refused_until_elevated_again() {
     to_elevation_offer(&mut c).await;
 }
 
+/// Below the minimum size only "terminal too small" is drawn: a digit typed
+/// then must not land in the MFA prompt hidden behind it, and q quits as
+/// that screen says. At the minimum size the prompt's code field shows.
+#[tokio::test]
+async fn a_too_small_terminal_lets_no_key_reach_a_hidden_prompt_and_q_quits() {
+    let mut c = console(false, true, (120, 36)).await;
+    c.command("elevate").await;
+    assert!(matches!(c.app.modal, Some(Modal::Mfa(_))), "{}", c.screen());
+    c.app.on_resize(50, 10);
+    c.type_text("123").await;
+    c.app.on_resize(60, 15);
+    match &c.app.modal {
+        Some(Modal::Mfa(p)) => assert_eq!(p.typed(), 0, "digits reached the hidden prompt"),
+        _ => panic!("the prompt closed: {}", c.screen()),
+    }
+    assert!(
+        c.screen().contains("code:"),
+        "the code field shows at 60x15: {}",
+        c.screen()
+    );
+    c.type_text("1").await;
+    assert!(!c.app.quit);
+    c.app.on_resize(50, 10);
+    c.type_text("q").await;
+    assert!(c.app.quit, "q quits from the too-small screen");
+}
+
+/// At the documented minimum of 60x15 a dialog longer than the screen keeps
+/// its end in view: the question and the choices.
+#[tokio::test]
+async fn at_60x15_the_elevation_offer_still_shows_its_choices() {
+    let mut c = console(false, true, (120, 36)).await;
+    to_elevation_offer(&mut c).await;
+    c.app.on_resize(60, 15);
+    let screen = c.screen();
+    assert!(
+        screen.contains(" No ") && screen.contains(" Yes"),
+        "{screen}"
+    );
+}
+
 #[tokio::test]
 async fn readonly_f_does_nothing_and_neither_elevate_nor_undo_is_registered() {
     let mut c = console(true, true, (120, 36)).await;

@@ -22,6 +22,15 @@ impl App {
             return Vec::new();
         };
         let action = self.keymap.resolve(&self.contexts(), key);
+        // Below the minimum size nothing is drawn but the "too small"
+        // screen: no key may reach a prompt or dialog the user cannot see,
+        // and q quits, as that screen says.
+        if self.size.0 < super::app::MIN_WIDTH || self.size.1 < super::app::MIN_HEIGHT {
+            if action == Some(Action::Quit) || matches!(key_char(&ev), Some('q')) {
+                self.quit = true;
+            }
+            return Vec::new();
+        }
         if self.modal.is_some() {
             return self.modal_key(action, &ev);
         }
@@ -571,5 +580,19 @@ fn step(pos: usize, action: Action, page: usize) -> usize {
         Action::First => 0,
         Action::Last => usize::MAX / 2,
         _ => pos,
+    }
+}
+
+/// The character a plain key press types, if any.
+fn key_char(ev: &KeyEvent) -> Option<char> {
+    match ev.code {
+        crossterm::event::KeyCode::Char(c)
+            if !ev.modifiers.intersects(
+                crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+            ) =>
+        {
+            Some(c)
+        }
+        _ => None,
     }
 }

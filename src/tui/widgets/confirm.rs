@@ -149,7 +149,11 @@ impl ConfirmDialog {
         ]));
         // Lines wrap: count the rows they take, so the choices always show.
         let rows = super::wrapped_rows(&body, width.saturating_sub(2));
-        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+        let needed = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+        let height = needed.min(area.height);
+        // On a small screen the end stays in view: the question, the typed
+        // name and the choices matter more than the explanation's start.
+        let scroll = needed - height;
         let rect = centred(area, width, height);
         let border = if self.destructive {
             theme.fail
@@ -158,12 +162,15 @@ impl ConfirmDialog {
         };
         f.render_widget(Clear, rect);
         f.render_widget(
-            Paragraph::new(body).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(border)
-                    .title(Span::styled(format!(" {} ", self.title), theme.header)),
-            ),
+            Paragraph::new(body)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(border)
+                        .title(Span::styled(format!(" {} ", self.title), theme.header)),
+                ),
             rect,
         );
     }

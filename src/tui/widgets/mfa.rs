@@ -107,11 +107,16 @@ impl MfaPrompt {
         let width = 64.min(area.width.saturating_sub(2)).max(20);
         // Lines wrap (a refusal is a sentence or two): count what they take.
         let rows = super::wrapped_rows(&body, width.saturating_sub(2));
-        let rect = centred(area, width, u16::try_from(rows + 2).unwrap_or(u16::MAX));
+        let needed = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+        let height = needed.min(area.height);
+        // On a small screen the code field and its hint stay in view.
+        let scroll = needed - height;
+        let rect = centred(area, width, height);
         f.render_widget(Clear, rect);
         f.render_widget(
             Paragraph::new(body)
                 .wrap(ratatui::widgets::Wrap { trim: false })
+                .scroll((scroll, 0))
                 .block(
                     Block::default()
                         .borders(Borders::ALL)
