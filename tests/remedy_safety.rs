@@ -368,3 +368,43 @@ async fn a_kms_key_from_another_region_or_account_is_warned_about() {
         plan.warnings
     );
 }
+
+/// Two of vigil's own changes to one setting: undoing the older is refused
+/// (it would overwrite the newer) and names the newer entry to undo first,
+/// rather than blaming "someone else"; undone newest first, both succeed.
+#[tokio::test]
+async fn undo_under_a_later_vigil_entry_names_that_entry() {
+    let (cloud, _dir, journal, actor) = demo();
+    let name = "vigil-lab-no-encryption";
+    let first = remedy::plan_live(cloud.as_ref(), "bucket-encryption-sse-s3", &bucket(name))
+        .await
+        .unwrap();
+    let first = remedy::apply(cloud.as_ref(), &journal, &actor, &first)
+        .await
+        .unwrap();
+    let kms = Inputs {
+        kms_key: Some(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+        ),
+        ..bucket(name)
+    };
+    let second = remedy::plan_live(cloud.as_ref(), "bucket-encryption-sse-kms", &kms)
+        .await
+        .unwrap();
+    let second = remedy::apply(cloud.as_ref(), &journal, &actor, &second)
+        .await
+        .unwrap();
+    let err = remedy::undo(cloud.as_ref(), &journal, &actor, &first.entry_id)
+        .await
+        .unwrap_err();
+    match &err {
+        RemedyError::LaterEntry { later, .. } => assert_eq!(later, &second.entry_id),
+        other => panic!("expected the later entry to be named: {other}"),
+    }
+    remedy::undo(cloud.as_ref(), &journal, &actor, &second.entry_id)
+        .await
+        .unwrap();
+    remedy::undo(cloud.as_ref(), &journal, &actor, &first.entry_id)
+        .await
+        .expect("with the newer undone, the older undoes");
+}

@@ -61,6 +61,14 @@ pub enum RemedyError {
         "{what} was changed by someone else after {entry}; undo refused so as not to overwrite that change — restore it by hand from `vigil journal`"
     )]
     Conflict { what: String, entry: String },
+    #[error(
+        "{what} was changed again by vigil's later entry {later}; undo {later} first (undo goes newest first), then {entry}"
+    )]
+    LaterEntry {
+        what: String,
+        entry: String,
+        later: String,
+    },
     #[error("{entry} was already undone by {by}")]
     AlreadyUndone { entry: String, by: String },
     #[error(transparent)]

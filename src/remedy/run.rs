@@ -171,6 +171,23 @@ async fn verify(cloud: &dyn Cloud, steps: &[Step]) -> Verification {
     }
 }
 
+/// The newest entry after `entry` that wrote `setting` and is not undone.
+fn later_entry_on(journal: &Journal, entry: &Entry, setting: &str) -> Option<String> {
+    let contents = journal.read().ok()?;
+    let at = contents.entries.iter().position(|e| e.id() == entry.id())?;
+    contents.entries[at + 1..]
+        .iter()
+        .rev()
+        .find(|e| {
+            e.undone_by.is_none()
+                && e.intent
+                    .steps
+                    .iter()
+                    .any(|s| state::setting_name(&s.after) == setting)
+        })
+        .map(|e| e.id().to_string())
+}
+
 /// Undo entry `id`: put back, in reverse order, the prior state of every
 /// step it wrote, as a new journaled entry. A step already at its prior
 /// state is skipped; a step changed by someone else since is a refusal
@@ -201,8 +218,17 @@ pub async fn undo(
             continue;
         }
         if !state::reached(&s.after, &now) {
+            let what = state::setting_name(&s.after);
+            // Not someone else when vigil itself changed it again since.
+            if let Some(later) = later_entry_on(journal, &entry, &what) {
+                return Err(RemedyError::LaterEntry {
+                    what,
+                    entry: entry.intent.id.clone(),
+                    later,
+                });
+            }
             return Err(RemedyError::Conflict {
-                what: state::setting_name(&s.after),
+                what,
                 entry: entry.intent.id.clone(),
             });
         }

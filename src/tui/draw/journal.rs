@@ -103,6 +103,9 @@ pub fn pane(f: &mut Frame<'_>, area: Rect, app: &App) {
         JournalState::Loaded(_) => {}
     }
     let h = area.height.saturating_sub(3) as usize;
+    // Who and which role only where there is room: what was done to what
+    // matters most (the entry's page has everything in full).
+    let wide = area.width >= 140;
     let rows: Vec<Row<'_>> = window(v, h)
         .filter_map(|i| {
             let e = entries.get(*v.rows.get(i)?)?;
@@ -111,10 +114,12 @@ pub fn pane(f: &mut Frame<'_>, area: Rect, app: &App) {
                 Action::Apply => safe(&e.intent.remediation),
                 Action::Undo => format!("undo {}", safe(&e.intent.remediation)),
             };
-            let row = Row::new(vec![
-                Cell::from(short_time(&e.intent.time)),
-                Cell::from(safe(role_name(&e.intent.actor.operator))),
-                Cell::from(role_of(e)),
+            let mut cells = vec![Cell::from(short_time(&e.intent.time))];
+            if wide {
+                cells.push(Cell::from(safe(role_name(&e.intent.actor.operator))));
+                cells.push(Cell::from(role_of(e)));
+            }
+            cells.extend([
                 Cell::from(what),
                 Cell::from(safe(short_arn(&e.intent.resource))),
                 Cell::from(Span::styled(
@@ -123,10 +128,11 @@ pub fn pane(f: &mut Frame<'_>, area: Rect, app: &App) {
                 )),
                 Cell::from(verification(e)),
             ]);
+            let row = Row::new(cells);
             Some(if sel { row.style(t.selection) } else { row })
         })
         .collect();
-    let header = header_row(
+    let names: &[&str] = if wide {
         &[
             "TIME (UTC)",
             "OPERATOR",
@@ -135,24 +141,34 @@ pub fn pane(f: &mut Frame<'_>, area: Rect, app: &App) {
             "RESOURCE",
             "RESULT",
             "VERIFIED",
-        ],
-        None,
-        t,
-    );
-    // The remediation and the resource share what is left; the entry's
-    // page has everything in full.
-    let widths = [
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Length(21),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
+        ]
+    } else {
+        &[
+            "TIME (UTC)",
+            "REMEDIATION",
+            "RESOURCE",
+            "RESULT",
+            "VERIFIED",
+        ]
+    };
+    let header = header_row(names, None, t);
+    let mut widths = vec![Constraint::Length(14)];
+    if wide {
+        widths.extend([Constraint::Length(14), Constraint::Length(21)]);
+    }
+    widths.extend([
+        Constraint::Min(26),
+        Constraint::Min(16),
         Constraint::Length(11),
         Constraint::Length(8),
-    ];
+    ]);
     let unfinished = entries.iter().filter(|e| e.is_unfinished()).count();
     let extra = if unfinished > 0 {
-        format!("{unfinished} unfinished: v verifies, u undoes")
+        if app.header.readonly {
+            format!("{unfinished} unfinished: v verifies")
+        } else {
+            format!("{unfinished} unfinished: v verifies, u undoes")
+        }
     } else {
         "newest first".into()
     };

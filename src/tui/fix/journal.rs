@@ -113,8 +113,13 @@ impl App {
     fn offer_unfinished(&mut self, e: &Entry, count: usize) {
         let mut lines = vec![
             format!(
-                "{} — {} on {}",
+                "{} — {}{} on {}",
                 e.id(),
+                // An unfinished undo is not a half-done fix: say which.
+                match e.intent.action {
+                    crate::remedy::journal::Action::Undo => "undo of ",
+                    crate::remedy::journal::Action::Apply => "",
+                },
                 e.intent.remediation,
                 e.intent.resource
             ),
@@ -125,7 +130,11 @@ impl App {
             ),
             String::new(),
             "vigil stopped after journaling this change and before recording how it went, so it may be in place, partly, or not at all.".into(),
-            "Verify reads it back and records where it stands (no write). Undo is then on its page in :journal (u).".into(),
+            if self.header.readonly {
+                "Verify reads it back and records where it stands (no write).".into()
+            } else {
+                "Verify reads it back and records where it stands (no write). Undo is then on its page in :journal (u).".into()
+            },
         ];
         if count > 1 {
             lines.push(format!(
@@ -318,12 +327,16 @@ impl App {
                     Standing::NotApplied => "nothing was written",
                     Standing::Partial => "only part of the change is in place",
                 };
+                // Undo has something to put back only where something was
+                // written, and exists only where writes do.
+                let undo = if standing == Standing::NotApplied || self.header.readonly {
+                    ""
+                } else {
+                    " (u undoes it)"
+                };
                 self.toast(
                     ToastLevel::Info,
-                    format!(
-                        "{}: {words}; recorded in the journal (u undoes it)",
-                        entry.id()
-                    ),
+                    format!("{}: {words}; recorded in the journal{undo}", entry.id()),
                 );
                 if self.page().page != Page::Entry(entry.id().to_string()) {
                     self.pages = vec![
