@@ -138,8 +138,13 @@ async fn finding_fix_elevate_confirm_apply_reevaluate_journal_undo() {
     c.key(KeyCode::Enter).await;
     assert!(c.app.modal.is_none());
     assert_eq!(c.status(BUCKET, RULE), Status::Pass, "No was the default");
+    // Undo takes back a fix: Yes counts only once the name is typed.
     c.key(KeyCode::Char('u')).await;
     c.keys(&[KeyCode::Tab, KeyCode::Enter]).await;
+    assert!(modal_title(&c).starts_with("Undo "), "not yet: the name");
+    assert_eq!(c.status(BUCKET, RULE), Status::Pass);
+    c.type_text(BUCKET).await;
+    c.key(KeyCode::Enter).await;
     assert_eq!(c.status(BUCKET, RULE), Status::Fail);
     assert!(
         c.toast().contains("s3-bucket-bpa-off fails"),

@@ -156,6 +156,8 @@ fn finding_fix_elevate_confirm_gone_journal_undo_back_in_a_real_terminal() {
     );
     t.keys(&["u"]);
     t.wait_for("puts back the Block Public Access of bucket");
+    // Undo too wants the name typed.
+    t.type_text(BUCKET);
     t.keys(&["Tab", "Enter"]);
     let s = t.wait_for("s3-bucket-bpa-off fails");
     assert!(s.contains("UNDONE"), "{s}");

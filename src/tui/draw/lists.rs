@@ -229,7 +229,8 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
                         Grouping::Rule => Row::new(vec![
                             Cell::from(Span::styled("▾", style)),
                             Cell::from(""),
-                            Cell::from(Line::from(vec![Span::styled(safe(label), style), count])),
+                            Cell::from(Span::styled(safe(label), style)),
+                            Cell::from(count),
                         ]),
                     }
                 }
@@ -264,7 +265,8 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
     let widths = [
         Constraint::Length(10),
         Constraint::Length(7),
-        Constraint::Length(26),
+        // The longest rule id (iam-role-external-no-external-id).
+        Constraint::Length(32),
         // Narrow terminals take room from the resource and the reason, never
         // from the severity and the rule.
         Constraint::Min(12),

@@ -238,7 +238,7 @@ fn header(f: &mut Frame<'_>, area: Rect, app: &App) {
         .filter(|f| f.status == crate::model::finding::Status::Fail)
         .count();
     let progress = format!(
-        "{scan} · findings {open} · {} · tail {} {} ",
+        "{scan} · failing {open} · {} · tail {} {} ",
         match &app.iam {
             super::app::IamState::Loading => "iam: reading…".to_string(),
             super::app::IamState::Failed(_) => "iam: failed".to_string(),

@@ -232,6 +232,14 @@ impl App {
         lines.push(
             "A step someone else changed since is refused, not overwritten; the undo is journaled like any change.".into(),
         );
+        // Every undo takes back a fix (public access, plain HTTP, a key
+        // back in use) or re-applies a cut-off: the name is typed, as for a
+        // disruptive fix.
+        let name = match super::Target::of(&e.intent.steps) {
+            super::Target::Bucket(b) => b,
+            super::Target::Account => e.intent.account_id.clone(),
+            super::Target::Iam => super::role_name(&e.intent.resource).to_string(),
+        };
         self.modal = Some(Modal::Confirm(
             ConfirmDialog::new(
                 format!("Undo {id}?"),
@@ -240,7 +248,8 @@ impl App {
                     entry: id.to_string(),
                 },
             )
-            .destructive(),
+            .destructive()
+            .require_typing(name),
         ));
     }
 
