@@ -3,7 +3,7 @@
 //! bucket scan streams in (a key, the batch that arrived with it, one
 //! frame).
 //!
-//! `CARGO_TARGET_DIR=/work/wt/release-target cargo bench --bench draw`
+//! `cargo bench --bench draw`
 
 use std::hint::black_box;
 

@@ -3,7 +3,7 @@
 //! managed policies, each user in groups and holding policies of its own,
 //! every role with a trust policy. Target: the whole account under 1 s.
 //!
-//! `CARGO_TARGET_DIR=/work/wt/release-target cargo bench --bench iam`
+//! `cargo bench --bench iam`
 
 use std::hint::black_box;
 

@@ -1,6 +1,6 @@
 //! Analysing a 20 KB bucket policy (target: under 1 ms), and every S3 rule
 //! on one bucket holding it. Run with the shared release directory:
-//! `CARGO_TARGET_DIR=/work/wt/release-target cargo bench --bench policy`.
+//! `cargo bench --bench policy`.
 
 use std::hint::black_box;
 
