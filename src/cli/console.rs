@@ -29,9 +29,7 @@ pub fn keymap(config: &Config, readonly: bool) -> Result<Keymap, Fatal> {
     let source = user.as_ref().map(|(file, text)| Source { file, text });
     Keymap::load(base, source, readonly).map_err(|e| Fatal {
         message: format!("the keymap is not usable:\n{e}"),
-        hint: Some(
-            "fix or remove the lines named; `vigil keys` prints the effective keymap".into(),
-        ),
+        hint: Some("fix what is named above; `vigil keys` prints the effective keymap".into()),
     })
 }
 

@@ -228,7 +228,7 @@ impl CloudError {
     pub fn advice(&self) -> &'static str {
         match self {
             CloudError::Credentials(_) => {
-                "set AWS_PROFILE or --profile, run `aws configure` or `aws sso login`, or try `vigil demo`"
+                "name a profile of ~/.aws/config with --profile or AWS_PROFILE, run `aws configure` or `aws sso login`, or try `vigil demo`"
             }
             CloudError::Unreachable(_) => {
                 "check --endpoint-url / --region and the network; `vigil demo` needs no account"

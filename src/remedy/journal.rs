@@ -249,11 +249,12 @@ impl Journal {
         std::fs::create_dir_all(dir).map_err(err)?;
         let mut line = serde_json::to_string(record).map_err(|e| err(std::io::Error::other(e)))?;
         line.push('\n');
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(err)?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        // Prior policies and who changed what: the operator's eyes only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path).map_err(err)?;
         file.lock().map_err(err)?;
         let written = file
             .write_all(line.as_bytes())
@@ -448,6 +449,20 @@ mod tests {
         j.append(&Record::Intent(intent("c-4", Action::Apply, None)))
             .unwrap();
         assert!(matches!(j.entry("c"), Err(JournalError::Ambiguous(..))));
+    }
+
+    /// The journal holds prior policies and who changed what: only its
+    /// owner reads it, whatever the umask.
+    #[cfg(unix)]
+    #[test]
+    fn the_journal_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::open(dir.path(), "123456789012").unwrap();
+        j.append(&Record::Intent(intent("a-1", Action::Apply, None)))
+            .unwrap();
+        let mode = std::fs::metadata(j.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     }
 
     #[test]

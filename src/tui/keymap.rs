@@ -216,7 +216,7 @@ impl Keymap {
     ) -> Result<Keymap, KeymapError> {
         let Some(base_src) = builtin(base) else {
             return Err(KeymapError(vec![format!(
-                "unknown keymap {base:?} (the shipped keymaps are default and vim)"
+                "unknown keymap {base:?} (the shipped keymaps are default and vim): set [console] keymap in config.toml to one of them"
             )]));
         };
         let mut sources = vec![base_src];

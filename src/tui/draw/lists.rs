@@ -532,12 +532,15 @@ pub fn tail(f: &mut Frame<'_>, area: Rect, app: &App) {
         None,
         t,
     );
+    // Time, detection, result and source IP keep their width; actor, event
+    // and target share the rest, the event a little more (CloudTrail's
+    // names run to 30 characters).
     let widths = [
         Constraint::Length(8),
         Constraint::Length(4),
-        Constraint::Min(14),
-        Constraint::Length(20),
-        Constraint::Length(18),
+        Constraint::Fill(3),
+        Constraint::Fill(4),
+        Constraint::Fill(3),
         Constraint::Length(12),
         Constraint::Length(15),
     ];
