@@ -118,6 +118,33 @@ async fn an_unfinished_entry_that_wrote_nothing_verifies_as_not_applied_and_undo
     assert_eq!(journal.entry(&id).unwrap().status(), "not-applied");
 }
 
+/// Someone changed the setting after vigil stopped: it is in neither the
+/// entry's prior nor its new state. Verify says so (not "partly in place"),
+/// and undo refuses rather than overwrite the other change.
+#[tokio::test]
+async fn an_unfinished_entry_someone_changed_since_verifies_as_elsewhere() {
+    let demo: Arc<dyn Cloud> = Arc::new(DemoCloud::embedded(0).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path(), "123456789012").unwrap();
+    let id = die_after_intent(demo.as_ref(), &journal, false).await;
+    demo.apply(&vigil::model::change::Change::BucketOwnership {
+        bucket: "vigil-lab-acl-allusers".into(),
+        value: Some(vigil::model::s3::ObjectOwnership::BucketOwnerPreferred),
+    })
+    .await
+    .unwrap();
+    let entry = journal.entry(&id).unwrap();
+    let (standing, outcome) = remedy::verify_unfinished(demo.as_ref(), &journal, &entry)
+        .await
+        .unwrap();
+    assert_eq!(standing, Standing::Elsewhere);
+    assert!(outcome.error.unwrap_or_default().contains("someone else"));
+    let err = remedy::undo(demo.as_ref(), &journal, &actor(), &id)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("someone else"), "{err}");
+}
+
 #[tokio::test]
 async fn the_incident_report_names_who_which_role_and_every_change() {
     let demo: Arc<dyn Cloud> = Arc::new(DemoCloud::embedded(0).unwrap());

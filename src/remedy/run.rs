@@ -268,8 +268,11 @@ pub enum Standing {
     Applied,
     /// Every step is at its prior state: nothing was written.
     NotApplied,
-    /// Some steps are written, or someone else changed something.
+    /// Some steps are written, the others at their prior state.
     Partial,
+    /// A step is in neither its prior nor its new state: someone else
+    /// changed it since; undo would refuse to overwrite that.
+    Elsewhere,
 }
 
 /// Read an unfinished entry's configuration back, record the outcome that
@@ -282,11 +285,12 @@ pub async fn verify_unfinished(
 ) -> Result<(Standing, Outcome), RemedyError> {
     let verification = verify(cloud, &entry.intent.steps).await;
     let mut at_before = 0;
+    let mut elsewhere = false;
     for s in &entry.intent.steps {
-        if let Ok(now) = cloud.current_state(&s.before).await
-            && state::same(&now, &s.before)
-        {
-            at_before += 1;
+        match cloud.current_state(&s.before).await {
+            Ok(now) if state::same(&now, &s.before) => at_before += 1,
+            Ok(now) if !state::reached(&s.after, &now) => elsewhere = true,
+            _ => {}
         }
     }
     let n = entry.intent.steps.len();
@@ -294,6 +298,8 @@ pub async fn verify_unfinished(
         Standing::Applied
     } else if at_before == n {
         Standing::NotApplied
+    } else if elsewhere {
+        Standing::Elsewhere
     } else {
         Standing::Partial
     };
@@ -303,17 +309,23 @@ pub async fn verify_unfinished(
         result: match standing {
             Standing::Applied => journal::Result::Applied,
             Standing::NotApplied => journal::Result::NotApplied,
-            Standing::Partial => journal::Result::Failed,
+            Standing::Partial | Standing::Elsewhere => journal::Result::Failed,
         },
         // Undo looks at every step of a partial entry and reverts only
         // those not at their prior state.
         applied_steps: match standing {
             Standing::NotApplied => 0,
-            Standing::Applied | Standing::Partial => n,
+            Standing::Applied | Standing::Partial | Standing::Elsewhere => n,
         },
-        error: (standing == Standing::Partial).then(|| {
-            "vigil stopped before recording the outcome; only part of the change is in place".into()
-        }),
+        error: match standing {
+            Standing::Partial => Some(
+                "vigil stopped before recording the outcome; only part of the change is in place".into(),
+            ),
+            Standing::Elsewhere => Some(
+                "vigil stopped before recording the outcome; the setting has since been changed by someone else (neither its prior nor its new state)".into(),
+            ),
+            _ => None,
+        },
         verification,
         recovered: Some(
             "outcome established by reading back after vigil stopped before recording it".into(),

@@ -265,8 +265,9 @@ pub fn findings(f: &mut Frame<'_>, area: Rect, app: &App) {
     let widths = [
         Constraint::Length(10),
         Constraint::Length(7),
-        // The longest rule id (iam-role-external-no-external-id).
-        Constraint::Length(32),
+        // The longest rule id (iam-role-external-no-external-id) where
+        // there is room; on a narrow screen the resource needs it more.
+        Constraint::Length(if area.width >= 110 { 32 } else { 24 }),
         // Narrow terminals take room from the resource and the reason, never
         // from the severity and the rule.
         Constraint::Min(12),

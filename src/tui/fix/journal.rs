@@ -208,9 +208,11 @@ impl App {
             .as_ref()
             .map_or(e.intent.steps.len(), |o| o.applied_steps)
             .min(e.intent.steps.len());
+        let undoing_an_undo = e.intent.action == crate::remedy::journal::Action::Undo;
         let mut lines = vec![
             format!(
-                "{} on {} ({}, {})",
+                "{}{} on {} ({}, {})",
+                if undoing_an_undo { "undo of " } else { "" },
                 e.intent.remediation,
                 e.intent.resource,
                 e.status(),
@@ -218,14 +220,23 @@ impl App {
             ),
             String::new(),
         ];
+        if undoing_an_undo {
+            lines.push(format!(
+                "This takes back the undo: {} is in effect again.",
+                e.intent.remediation
+            ));
+        }
         for s in e.intent.steps[..written].iter().rev() {
             lines.push(format!(
                 "puts back the {}",
                 crate::remedy::state::setting_name(&s.before)
             ));
         }
+        // The caveat is about undoing the fix; an undo's undo re-applies it.
         if let Some(crate::remedy::catalogue::Reversibility::Partly(c)) =
-            crate::remedy::remediation(&e.intent.remediation).map(|d| d.reversible)
+            crate::remedy::remediation(&e.intent.remediation)
+                .map(|d| d.reversible)
+                .filter(|_| !undoing_an_undo)
         {
             lines.push(format!("only partly: {c}"));
         }
@@ -335,10 +346,15 @@ impl App {
                     Standing::Applied => "the change is in place",
                     Standing::NotApplied => "nothing was written",
                     Standing::Partial => "only part of the change is in place",
+                    Standing::Elsewhere => {
+                        "the setting is in neither its prior nor its new state: someone else changed it since, and undo would refuse to overwrite that"
+                    }
                 };
                 // Undo has something to put back only where something was
                 // written, and exists only where writes do.
-                let undo = if standing == Standing::NotApplied || self.header.readonly {
+                let undo = if matches!(standing, Standing::NotApplied | Standing::Elsewhere)
+                    || self.header.readonly
+                {
                     ""
                 } else {
                     " (u undoes it)"

@@ -17,6 +17,10 @@ use crate::model::{Facet, Unknown};
 use crate::policy::Policy;
 use crate::policy::public::{BucketInput, bucket_publicity};
 
+mod iam;
+
+use iam::{access_key, user_mfa_plan};
+
 /// What the operator tells a remediation besides its id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inputs {
@@ -559,7 +563,17 @@ fn check_kms_key(key: &str) -> Result<(), RemedyError> {
     let ok_chars = key
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_:/".contains(c));
-    let shaped = key.starts_with("arn:") && key.contains(":kms:")
+    // arn:PARTITION:kms:REGION:ACCOUNT:key/ID or …:alias/NAME.
+    let arn: Vec<&str> = key.split(':').collect();
+    let arn_shaped = arn.len() == 6
+        && arn[0] == "arn"
+        && arn[2] == "kms"
+        && !arn[3].is_empty()
+        && arn[4].len() == 12
+        && arn[4].chars().all(|c| c.is_ascii_digit())
+        && (arn[5].len() > 4 && arn[5].starts_with("key/")
+            || arn[5].len() > 6 && arn[5].starts_with("alias/"));
+    let shaped = arn_shaped
         || key.starts_with("alias/")
         || (key.len() == 36 && key.matches('-').count() == 4)
         || key.starts_with("mrk-");
@@ -567,7 +581,7 @@ fn check_kms_key(key: &str) -> Result<(), RemedyError> {
         Ok(())
     } else {
         Err(RemedyError::BadInput(format!(
-            "--kms-key {key:?} is not a KMS key id, key ARN or alias"
+            "the KMS key {key:?} is not a key id, key ARN or alias (e.g. arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)"
         )))
     }
 }
@@ -602,95 +616,6 @@ fn account_bpa(p: &mut Plan, current: &Current<'_>) -> Result<(), RemedyError> {
     Ok(())
 }
 
-fn iam<'a>(current: &Current<'a>) -> Result<&'a IamInventory, RemedyError> {
-    current.iam.ok_or_else(|| RemedyError::Unreadable {
-        what: "IAM".into(),
-        why: "it was not read".into(),
-    })
-}
-
-fn access_key(p: &mut Plan, inputs: &Inputs, current: &Current<'_>) -> Result<(), RemedyError> {
-    let key_id = need(&inputs.access_key, Need::AccessKey, &p.remediation)?.to_string();
-    let iam = iam(current)?;
-    let mut owner = None;
-    for u in &iam.users {
-        if inputs.user.as_deref().is_some_and(|n| n != u.name) {
-            continue;
-        }
-        let keys = read(&u.access_keys, &format!("access keys of {}", u.name))?;
-        if let Some(k) = keys.into_iter().flatten().find(|k| k.id == key_id) {
-            owner = Some((u, k));
-            break;
-        }
-    }
-    let Some((user, key)) = owner else {
-        return Err(RemedyError::BadInput(match &inputs.user {
-            Some(u) => format!("user {u} has no access key {key_id}"),
-            None => format!("no user has the access key {key_id}"),
-        }));
-    };
-    p.resource = user.arn.clone();
-    if key.status == "Inactive" {
-        p.nothing_to_do = Some(format!(
-            "the access key {key_id} of {} is already inactive",
-            user.name
-        ));
-        return Ok(());
-    }
-    p.warnings.push(format!(
-        "every program that signs with {key_id} gets InvalidClientTokenId from now on; the key is kept (not deleted) and undo re-activates it"
-    ));
-    step(
-        p,
-        Change::AccessKeyStatus {
-            user: user.name.clone(),
-            key_id: key_id.clone(),
-            status: key.status.clone(),
-        },
-        Change::AccessKeyStatus {
-            user: user.name.clone(),
-            key_id,
-            status: "Inactive".into(),
-        },
-    );
-    Ok(())
-}
-
-fn user_mfa_plan(p: &mut Plan, inputs: &Inputs, current: &Current<'_>) -> Result<(), RemedyError> {
-    let name = need(&inputs.user, Need::User, &p.remediation)?;
-    let user = iam(current)?
-        .users
-        .iter()
-        .find(|u| u.name == name)
-        .ok_or_else(|| RemedyError::BadInput(format!("no IAM user named {name}")))?;
-    p.resource = user.arn.clone();
-    let (before, after) = user_mfa::changes(user, current.partition);
-    if let Change::UserInlinePolicy {
-        document: Some(_), ..
-    } = &before
-        && !state::same(&before, &after)
-    {
-        p.warnings.push(format!(
-            "{name} already has an inline policy named {}; it is replaced (undo puts it back)",
-            user_mfa::POLICY_NAME
-        ));
-    }
-    let devices = read(&user.mfa_devices, &format!("MFA devices of {name}"))?;
-    if devices.is_none_or(|d| d.is_empty()) {
-        p.warnings.push(format!(
-            "{name} has no MFA device: until they enrol one, they can do nothing but set up MFA and change their password"
-        ));
-    }
-    p.warnings.push(
-        "access keys without an MFA session (sts:GetSessionToken with a code) are denied everything else from now on".into(),
-    );
-    p.warnings.push(format!(
-        "the policy is inline on {name}, so iam-user-attached-policy (CIS 1.15) will report it; to keep users' permissions in groups, attach the same document to their group instead"
-    ));
-    step(p, before, after);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,7 +630,15 @@ mod tests {
         ] {
             assert!(check_kms_key(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "my key", "arn:aws:s3:::bucket", "\u{1b}[2J"] {
+        for bad in [
+            "",
+            "my key",
+            "arn:aws:s3:::bucket",
+            "\u{1b}[2J",
+            "arn:aws:kms:eu-west-1",
+            "arn:aws:kms:eu-west-1:123456789012:",
+            "arn:aws:kms:eu-west-1:12345:key/abc",
+        ] {
             assert!(check_kms_key(bad).is_err(), "{bad:?}");
         }
     }
