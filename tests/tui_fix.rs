@@ -88,11 +88,18 @@ async fn finding_fix_elevate_confirm_apply_reevaluate_journal_undo() {
     assert_eq!(e.role, "vigil-lab-remediation");
     assert!(e.remaining_secs > 3500, "{e:?}");
     assert!(c.screen().contains("ELEVATED vigil-lab-remediation"));
-    assert_eq!(modal_title(&c), "Apply bucket-bpa-on?");
+    assert_eq!(
+        modal_title(&c),
+        "Apply bucket-bpa-on to vigil-lab-bpa-partial?"
+    );
 
     // Disruptive: Yes counts only once the bucket's name is typed.
     c.keys(&[KeyCode::Tab, KeyCode::Enter]).await;
-    assert_eq!(modal_title(&c), "Apply bucket-bpa-on?", "not yet: the name");
+    assert_eq!(
+        modal_title(&c),
+        "Apply bucket-bpa-on to vigil-lab-bpa-partial?",
+        "not yet: the name"
+    );
     assert_eq!(c.status(BUCKET, RULE), Status::Fail);
     c.type_text(BUCKET).await;
     c.key(KeyCode::Enter).await;
@@ -340,7 +347,10 @@ async fn a_plan_the_account_changed_under_is_refused_and_planned_again() {
     let mut c = console(false, true, (120, 36)).await;
     to_elevation_offer(&mut c).await;
     elevate_with(&mut c, &totp_now()).await;
-    assert_eq!(modal_title(&c), "Apply bucket-bpa-on?");
+    assert_eq!(
+        modal_title(&c),
+        "Apply bucket-bpa-on to vigil-lab-bpa-partial?"
+    );
     // Someone turns every setting off behind the preview's back.
     vigil::cloud::Cloud::apply(
         c.cloud.as_ref(),

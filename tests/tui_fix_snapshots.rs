@@ -44,7 +44,7 @@ async fn preview_elevate_mfa_confirm_journal_and_entry() {
     let s = vigil::tui::headless::text(&buf);
     snap!("fix_confirm_apply", s);
     // The confirmation of a write is drawn as such (the fail style's border).
-    let (x, y) = find(&s, "┌ Apply bucket-bpa-on?");
+    let (x, y) = find(&s, "┌ Apply bucket-bpa-on to vigil-lab-bpa-partial?");
     assert_eq!(
         Some(buf[(x, y)].fg),
         c.app.theme.fail.fg,

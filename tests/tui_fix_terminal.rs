@@ -120,7 +120,10 @@ fn finding_fix_elevate_confirm_gone_journal_undo_back_in_a_real_terminal() {
     t.keys(&["Enter"]);
     let s = t.wait_for(&format!("Type {BUCKET} to confirm"));
     assert!(s.contains("ELEVATED vigil-lab-remediation"), "{s}");
-    assert!(s.contains("Apply bucket-bpa-on?"), "{s}");
+    assert!(
+        s.contains("Apply bucket-bpa-on to vigil-lab-bpa-partial?"),
+        "{s}"
+    );
 
     // While elevated the countdown ticks, at most once a second.
     let before = t.output().len();

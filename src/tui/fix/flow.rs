@@ -424,8 +424,15 @@ impl App {
             None => "Undo (:journal, u) restores the prior configuration exactly.".into(),
             Some(c) => format!("Undo restores it only partly: {c}."),
         });
-        let mut d = ConfirmDialog::new(format!("Apply {}?", p.remediation), lines, Intent::Apply)
-            .destructive();
+        // The title is always drawn, however small the screen: it names
+        // what is changed and where.
+        let on = crate::model::text::safe(super::super::draw::lists::short_arn(&p.resource));
+        let mut d = ConfirmDialog::new(
+            format!("Apply {} to {on}?", p.remediation),
+            lines,
+            Intent::Apply,
+        )
+        .destructive();
         if flow.plan.definition().is_some_and(|d| d.disruptive) {
             d = d.require_typing(self.name_to_type(flow));
         }
