@@ -255,6 +255,14 @@ impl Journal {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&self.path).map_err(err)?;
+        // A journal an older vigil created under a looser umask is
+        // tightened too.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(err)?;
+        }
         file.lock().map_err(err)?;
         let written = file
             .write_all(line.as_bytes())
@@ -460,6 +468,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::open(dir.path(), "123456789012").unwrap();
         j.append(&Record::Intent(intent("a-1", Action::Apply, None)))
+            .unwrap();
+        let mode = std::fs::metadata(j.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        // One left readable by others is tightened at the next append.
+        std::fs::set_permissions(j.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        j.append(&Record::Outcome(outcome("a-1", Result::Applied)))
             .unwrap();
         let mode = std::fs::metadata(j.path()).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{mode:o}");
