@@ -425,22 +425,29 @@ fn bucket(app: &App, v: &BucketView) -> Vec<Line<'static>> {
     out.push(section(t, "Findings"));
     out.extend(finding_lines(app, &v.findings));
 
-    out.push(Line::raw(""));
-    out.push(section(t, "Recent trail events"));
+    out.extend(recent_events(app, |e| {
+        e.bucket.as_deref() == Some(b.name.as_str())
+    }));
+    out
+}
+
+/// The "Recent trail events" section: the newest ten tail rows `keep`
+/// selects (a bucket's, a principal's), newest first.
+pub(super) fn recent_events(app: &App, keep: impl Fn(&TailRow) -> bool) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut out = vec![Line::raw(""), section(t, "Recent trail events")];
     let events: Vec<&TailRow> = app
         .tail
         .rows
         .iter()
         .rev()
-        .filter(|e| e.bucket.as_deref() == Some(b.name.as_str()))
+        .filter(|e| keep(e))
         .take(10)
         .collect();
     if events.is_empty() {
         out.push(Line::styled(" none in the tail", t.muted));
     }
-    for e in events {
-        out.push(event_line(t, e));
-    }
+    out.extend(events.into_iter().map(|e| event_line(t, e)));
     out
 }
 

@@ -7,13 +7,12 @@
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::detail::{document_lines, event_line, finding_lines, kv, section};
+use super::detail::{document_lines, finding_lines, kv, section};
 use crate::model::finding::Finding;
 use crate::model::text::safe;
 use crate::policy::principals::{Fact, Provenance};
 use crate::tui::app::App;
 use crate::tui::principal_view::{Mfa, PrincipalView};
-use crate::tui::tail_view::TailRow;
 
 fn chains(t: &crate::tui::theme::Theme, label: &str, from: &[Provenance]) -> Vec<Line<'static>> {
     from.iter()
@@ -236,21 +235,8 @@ pub fn lines(app: &App, p: &PrincipalView) -> Vec<Line<'static>> {
         .cloned()
         .collect();
     out.extend(finding_lines(app, &mine));
-    out.push(Line::raw(""));
-    out.push(section(t, "Recent trail events"));
-    let events: Vec<&TailRow> = app
-        .tail
-        .rows
-        .iter()
-        .rev()
-        .filter(|e| e.principal_arn.as_deref() == Some(r.arn.as_str()))
-        .take(10)
-        .collect();
-    if events.is_empty() {
-        out.push(Line::styled(" none in the tail", t.muted));
-    }
-    for e in events {
-        out.push(event_line(t, e));
-    }
+    out.extend(super::detail::recent_events(app, |e| {
+        e.principal_arn.as_deref() == Some(r.arn.as_str())
+    }));
     out
 }
