@@ -175,6 +175,11 @@ fn exit_code_2_on_errors_with_one_line_saying_what() {
         err.contains("no such bucket") && err.contains("no-such-bucket"),
         "{err}"
     );
+    assert!(
+        out.stdout.is_empty(),
+        "a failed scan prints no table header: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let out = vigil_demo(&["scan", "--only", "iam", "--bucket", "x"]);
     assert_eq!(out.status.code(), Some(2));
     let out = vigil_demo(&["scan", "--fail-on", "sometimes"]);
@@ -199,7 +204,11 @@ fn exit_code_2_on_errors_with_one_line_saying_what() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.stdout.is_empty() || String::from_utf8_lossy(&out.stdout).starts_with("SEVERITY"));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -269,6 +278,13 @@ fn table_lists_failing_and_undecided_checks_and_a_summary() {
         "passes are not listed"
     );
     assert!(text.contains("account 123456789012: 29 buckets"), "{text}");
+    // The summary counts failures most severe first.
+    let summary = text.lines().last().unwrap_or_default();
+    let at = |s: &str| summary.find(s).unwrap_or(usize::MAX);
+    assert!(
+        at(" critical") < at(" high") && at(" high") < at(" medium") && at(" medium") < at(" low"),
+        "{summary}"
+    );
     // stderr is not a terminal here: no progress line, only the unknown note.
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("buckets read"), "{err}");

@@ -446,13 +446,19 @@ pub async fn run(global: &GlobalArgs, args: ScanArgs) -> Result<i32, Fatal> {
     let table = args.format == ScanFormat::Table;
     let mut progress = Progress::new();
     let mut out = std::io::stdout().lock();
-    if table {
-        writeln!(
-            out,
-            "{:<8}  {:<7}  {:<26}  {:<32}  REASON",
-            "SEVERITY", "STATUS", "RULE", "RESOURCE"
-        )?;
-    }
+    // The table's header comes with its first rows, so a scan that fails
+    // before any prints only the error.
+    let mut header = table;
+    let mut header_once = |out: &mut std::io::StdoutLock<'_>| -> std::io::Result<()> {
+        if std::mem::take(&mut header) {
+            writeln!(
+                out,
+                "{:<8}  {:<7}  {:<26}  {:<32}  REASON",
+                "SEVERITY", "STATUS", "RULE", "RESOURCE"
+            )?;
+        }
+        Ok(())
+    };
     progress.show("vigil: reading the account…");
     let result = scan(cloud, &options, |event| match event {
         ScanEvent::Listed(n) => {
@@ -466,6 +472,7 @@ pub async fn run(global: &GlobalArgs, args: ScanArgs) -> Result<i32, Fatal> {
         } => {
             if table {
                 progress.clear();
+                header_once(&mut out)?;
                 write_table_rows(&mut out, findings)?;
                 out.flush()?;
             }
@@ -492,13 +499,23 @@ pub async fn run(global: &GlobalArgs, args: ScanArgs) -> Result<i32, Fatal> {
                 .filter(|f| !f.resource.starts_with("arn:aws:s3:::"))
                 .cloned()
                 .collect();
+            header_once(&mut out)?;
             write_table_rows(&mut out, &account_rows)?;
-            let by_severity: Vec<String> = summary
-                .failed_by_severity
-                .iter()
-                .rev()
-                .map(|(s, n)| format!("{n} {s}"))
-                .collect();
+            // Most severe first (the map is keyed by name, for the JSON).
+            use crate::model::finding::Severity;
+            let by_severity: Vec<String> = [
+                Severity::Critical,
+                Severity::High,
+                Severity::Medium,
+                Severity::Low,
+                Severity::Info,
+            ]
+            .iter()
+            .filter_map(|s| {
+                let n = summary.failed_by_severity.get(s.as_str())?;
+                Some(format!("{n} {}", s.as_str()))
+            })
+            .collect();
             writeln!(
                 out,
                 "\naccount {}: {} buckets, {} checks: {} fail ({}), {} pass, {} unknown",
