@@ -518,9 +518,10 @@ pub async fn run(global: &GlobalArgs, args: ScanArgs) -> Result<i32, Fatal> {
             .collect();
             writeln!(
                 out,
-                "\naccount {}: {} buckets, {} checks: {} fail ({}), {} pass, {} unknown",
+                "\naccount {}: {} bucket{}, {} checks: {} fail ({}), {} pass, {} unknown",
                 result.account.account_id,
                 result.buckets,
+                if result.buckets == 1 { "" } else { "s" },
                 summary.findings,
                 summary.fail,
                 if by_severity.is_empty() {
