@@ -256,7 +256,8 @@ fn encryption(
         .build()
 }
 
-fn acl(a: &Acl) -> Result<s3t::AccessControlPolicy, aws_sdk_s3::error::BuildError> {
+/// An ACL as `PutBucketAcl` takes it (also what `vigil lab seed` writes).
+pub(super) fn acl(a: &Acl) -> Result<s3t::AccessControlPolicy, aws_sdk_s3::error::BuildError> {
     let mut policy =
         s3t::AccessControlPolicy::builder().owner(s3t::Owner::builder().id(&a.owner_id).build());
     for g in &a.grants {

@@ -18,7 +18,6 @@ mod s3;
 
 use crate::cloud::error::{Failure, classify};
 use crate::lab::{self, BucketDef, Lab};
-use crate::model::s3::Grantee;
 use iam::seed_iam;
 use logs::seed_logs;
 use s3::{seed_bucket, seed_bucket_links};

@@ -100,33 +100,17 @@ pub(super) async fn seed_bucket(
         .and_then(|o| o.id())
         .unwrap_or(&lab.owner_canonical_id)
         .to_string();
-    let mut acl =
-        s3t::AccessControlPolicy::builder().owner(s3t::Owner::builder().id(&owner_id).build());
-    for g in lab::acl_grants(b, &owner_id) {
-        let grantee = match &g.grantee {
-            Grantee::CanonicalUser { id, .. } => s3t::Grantee::builder()
-                .r#type(s3t::Type::CanonicalUser)
-                .id(id),
-            Grantee::Group { uri } => s3t::Grantee::builder().r#type(s3t::Type::Group).uri(uri),
-            Grantee::AmazonCustomerByEmail { email } => s3t::Grantee::builder()
-                .r#type(s3t::Type::AmazonCustomerByEmail)
-                .email_address(email),
-        }
-        .build()
-        .map_err(|e| SeedError {
-            step: format!("grant {name}"),
-            detail: e.to_string(),
-        })?;
-        acl = acl.grants(
-            s3t::Grant::builder()
-                .grantee(grantee)
-                .permission(s3t::Permission::from(g.permission.as_str()))
-                .build(),
-        );
-    }
+    let acl = super::super::write::acl(&crate::model::s3::Acl {
+        grants: lab::acl_grants(b, &owner_id),
+        owner_id,
+    })
+    .map_err(|e| SeedError {
+        step: format!("grant {name}"),
+        detail: e.to_string(),
+    })?;
     s3.put_bucket_acl()
         .bucket(name)
-        .access_control_policy(acl.build())
+        .access_control_policy(acl)
         .send()
         .await
         .map_err(|e| err(format!("PutBucketAcl {name}"), e))?;
